@@ -1,0 +1,127 @@
+"""The one FilterSet for conditions, shared by the HTML list and the API.
+
+Each parameter is parsed and validated here once; an invalid value becomes a form error that
+the view turns into a 400 naming the parameter.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .models import Condition, Fibre, Frequency, Mechanism, NeuropathyPattern, Onset, Symptom
+
+FIBRE_FIELDS = {
+    Fibre.SENSORY: "affects_sensory",
+    Fibre.MOTOR: "affects_motor",
+    Fibre.AUTONOMIC: "affects_autonomic",
+}
+
+SORT_CHOICES = [
+    ("name", "Name (A to Z)"),
+    ("-name", "Name (Z to A)"),
+    ("-updated", "Recently updated"),
+    ("updated", "Least recently updated"),
+]
+
+
+class StrictBooleanField(forms.TypedChoiceField):
+    """Accepts exactly "true" or "false", so "?emergency=banana" is an error, not ignored."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        kwargs.setdefault("empty_value", None)
+        super().__init__(**kwargs)
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{self.field_name: value})
+
+
+class ConditionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search conditions",
+        method="filter_search",
+        max_length=200,
+    )
+    mechanism = django_filters.ModelMultipleChoiceFilter(
+        label="How nerves are damaged",
+        field_name="mechanisms__slug",
+        to_field_name="slug",
+        queryset=Mechanism.objects.published(),
+        help_text="Conditions with any of these mechanisms.",
+    )
+    symptom = django_filters.ModelMultipleChoiceFilter(
+        label="Symptoms",
+        field_name="symptoms__slug",
+        to_field_name="slug",
+        queryset=Symptom.objects.all(),
+        conjoined=True,
+        help_text="Conditions that can cause all of these symptoms.",
+    )
+    onset = django_filters.ChoiceFilter(label="How fast it starts", choices=Onset.choices)
+    pattern = django_filters.ModelMultipleChoiceFilter(
+        label="Pattern of nerve damage",
+        field_name="patterns__slug",
+        to_field_name="slug",
+        queryset=NeuropathyPattern.objects.all(),
+        help_text="Conditions with any of these patterns.",
+    )
+    fibre = django_filters.MultipleChoiceFilter(
+        label="Nerve fibres affected",
+        choices=Fibre.choices,
+        method="filter_fibre",
+        help_text="Conditions that affect any of these fibre types.",
+    )
+    frequency = django_filters.ChoiceFilter(
+        label="How often it causes neuropathy",
+        field_name="neuropathy_frequency",
+        choices=Frequency.choices,
+    )
+    emergency = StrictBooleanFilter(label="Medical emergency", field_name="is_emergency")
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(("name", "name"), ("updated", "updated")),
+        field_labels={"name": "Name", "updated": "Last updated"},
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Condition
+        fields = [
+            "q",
+            "mechanism",
+            "symptom",
+            "onset",
+            "pattern",
+            "fibre",
+            "frequency",
+            "emergency",
+        ]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["sort"].extra["choices"] = SORT_CHOICES
+
+    @property
+    def qs(self):
+        # Joins through many-to-many filters can repeat a row; each condition appears once.
+        return super().qs.distinct()
+
+    def filter_search(self, queryset, name, value):
+        from .search import search_conditions
+
+        return search_conditions(queryset, value)
+
+    def filter_fibre(self, queryset, name, values):
+        if not values:
+            return queryset
+        query = Q()
+        for value in values:
+            query |= Q(**{FIBRE_FIELDS[value]: True})
+        return queryset.filter(query)

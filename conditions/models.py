@@ -1,0 +1,554 @@
+"""The portal's content: conditions, the mechanisms by which they harm nerves, and their symptoms.
+
+Every rule about what content may look like lives here, so the admin, the fixtures and the
+public pages all obey the same ones.
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class CodeSystem(models.TextChoices):
+    ICD10CM = "icd10cm", "ICD-10-CM"
+    SNOMEDCT = "snomedct", "SNOMED CT"
+    MESH = "mesh", "MeSH"
+
+
+# One pattern per system; checked in Python (clean) and by the database (CheckConstraint).
+CODE_PATTERNS = {
+    # A letter, two characters, then an optional dot and up to four more (e.g. M32.14, G61.0).
+    CodeSystem.ICD10CM: r"^[A-TV-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$",
+    # SNOMED CT identifiers are 6 to 18 digits with no leading zero.
+    CodeSystem.SNOMEDCT: r"^[1-9][0-9]{5,17}$",
+    # MeSH descriptor (D), supplementary concept (C) or tree-style unique IDs.
+    CodeSystem.MESH: r"^[CD][0-9]{6,9}$",
+}
+
+CODE_EXAMPLES = {
+    CodeSystem.ICD10CM: "M32.14 or G61.0",
+    CodeSystem.SNOMEDCT: "40956001",
+    CodeSystem.MESH: "D020275",
+}
+
+
+def normalise_code(system, code):
+    """The stored spelling of a code: trimmed, upper case, ICD-10-CM with its dot."""
+    code = (code or "").strip().upper()
+    if system == CodeSystem.ICD10CM and "." not in code and len(code) > 3:
+        code = f"{code[:3]}.{code[3:]}"
+    return code
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class EditorialQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def awaiting_review(self):
+        return self.filter(status=Status.IN_REVIEW)
+
+    def overdue_for_review(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(next_review_due__lt=today).exclude(status=Status.ARCHIVED)
+
+    def due_for_review(self, within_days=30, today=None):
+        """Items whose review falls due from today up to `within_days` ahead."""
+        today = today or timezone.localdate()
+        return self.filter(
+            next_review_due__gte=today,
+            next_review_due__lte=today + datetime.timedelta(days=within_days),
+        ).exclude(status=Status.ARCHIVED)
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class EditorialManager(SlugManager.from_queryset(EditorialQuerySet)):
+    pass
+
+
+class EditorialContent(models.Model):
+    """Fields every reviewed piece of content carries: status, review dates and a version."""
+
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True, db_index=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The medical reviewer who last checked this content.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    # Bumped on every save; a save based on an older version is refused (optimistic locking).
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = EditorialManager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED)
+                | (
+                    Q(last_reviewed__isnull=False)
+                    & Q(next_review_due__isnull=False)
+                    & ~Q(summary="")
+                ),
+                name="%(app_label)s_%(class)s_published_is_complete",
+                violation_error_message=(
+                    "Published content needs a summary, a last-reviewed date and a next review date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(next_review_due__isnull=True)
+                | Q(last_reviewed__isnull=True)
+                | Q(next_review_due__gt=models.F("last_reviewed")),
+                name="%(app_label)s_%(class)s_review_due_after_reviewed",
+                violation_error_message="The next review must fall after the last review.",
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def is_overdue_for_review(self, today=None):
+        today = today or timezone.localdate()
+        return self.next_review_due is not None and self.next_review_due < today
+
+    def publication_problems(self):
+        """What stops this item from being published, in words an editor understands."""
+        problems = []
+        if not self.summary.strip():
+            problems.append("Add a plain-language summary.")
+        if not self.last_reviewed:
+            problems.append("Set the date it was last reviewed.")
+        if not self.next_review_due:
+            problems.append("Set the date the next review is due.")
+        if self.pk is None or not self.references.exists():
+            problems.append("Add at least one reference.")
+        return problems
+
+    def clean(self):
+        super().clean()
+        if (
+            self.last_reviewed
+            and self.next_review_due
+            and self.next_review_due <= self.last_reviewed
+        ):
+            raise ValidationError(
+                {"next_review_due": "The next review must fall after the last review."}
+            )
+        if self.status == Status.PUBLISHED:
+            missing = {
+                field: message
+                for field, message in (
+                    ("summary", "Published content needs a summary."),
+                    ("last_reviewed", "Published content needs a last-reviewed date."),
+                    ("next_review_due", "Published content needs a next review date."),
+                )
+                if not getattr(self, field) or (field == "summary" and not self.summary.strip())
+            }
+            if missing:
+                raise ValidationError(missing)
+
+
+class Reference(models.Model):
+    """An authoritative source that content is based on."""
+
+    slug = models.SlugField(max_length=80, unique=True, help_text="A short stable key.")
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, help_text="e.g. NINDS, NHS, a journal name.")
+    url = models.URLField(max_length=500, blank=True)
+    pubmed_id = models.CharField("PubMed ID", max_length=12, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["publisher", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(pubmed_id="") | ~Q(doi=""),
+                name="reference_has_locator",
+                violation_error_message="Give a URL, a PubMed ID or a DOI.",
+            ),
+            models.CheckConstraint(
+                condition=Q(pubmed_id="") | Q(pubmed_id__regex=r"^[0-9]{1,9}$"),
+                name="reference_pubmed_id_digits",
+                violation_error_message="A PubMed ID is digits only.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def link(self):
+        """The best address for a reader: the URL, else PubMed, else the DOI resolver."""
+        if self.url:
+            return self.url
+        if self.pubmed_id:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pubmed_id}/"
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        return ""
+
+
+class ClinicalCodeManager(models.Manager):
+    def get_by_natural_key(self, system, code):
+        return self.get(system=system, code=code)
+
+
+class ClinicalCode(models.Model):
+    """A code in a clinical terminology (ICD-10-CM, SNOMED CT, MeSH)."""
+
+    system = models.CharField(max_length=10, choices=CodeSystem)
+    code = models.CharField(max_length=20)
+    display = models.CharField(max_length=300, help_text="The code system's own name for it.")
+
+    objects = ClinicalCodeManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["system", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "code"], name="clinicalcode_unique_code"),
+            *(
+                models.CheckConstraint(
+                    condition=~Q(system=system) | Q(code__regex=pattern),
+                    name=f"clinicalcode_{system}_format",
+                    violation_error_message=f"Not a valid {system.label} code.",
+                )
+                for system, pattern in CODE_PATTERNS.items()
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_system_display()} {self.code} — {self.display}"
+
+    def natural_key(self):
+        return (self.system, self.code)
+
+    def clean(self):
+        super().clean()
+        self.code = normalise_code(self.system, self.code)
+        pattern = CODE_PATTERNS.get(self.system)
+        if pattern and not re.match(pattern, self.code):
+            raise ValidationError(
+                {
+                    "code": f"“{self.code}” is not a valid {self.get_system_display()} code "
+                    f"(for example {CODE_EXAMPLES[self.system]})."
+                }
+            )
+
+
+class Symptom(models.Model):
+    """A symptom in the words patients use, with the clinical term beside it."""
+
+    name = models.CharField(max_length=120, help_text="Patient words, e.g. “pins and needles”.")
+    slug = models.SlugField(max_length=120, unique=True)
+    clinical_term = models.CharField(max_length=120, help_text="e.g. “paraesthesia”.")
+    description = models.TextField(help_text="What it feels like, in plain language.")
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("conditions:symptom-detail", kwargs={"slug": self.slug})
+
+
+class NerveSite(models.TextChoices):
+    """The parts of a peripheral nerve the diagram can highlight."""
+
+    AXON = "axon", "Axon (the nerve fibre's core)"
+    MYELIN = "myelin", "Myelin sheath"
+    NODE = "node", "Node of Ranvier"
+    BLOOD_VESSELS = "blood_vessels", "Small blood vessels that feed the nerve"
+    GANGLION = "ganglion", "Dorsal root ganglion"
+    SMALL_FIBRES = "small_fibres", "Small fibres"
+    AUTONOMIC_FIBRES = "autonomic_fibres", "Autonomic fibres"
+    NERVE_SHEATH = "nerve_sheath", "Nerve's outer covering and surroundings"
+
+
+class Mechanism(EditorialContent):
+    """A way in which the immune system (or a related process) damages peripheral nerves."""
+
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    summary = models.TextField(blank=True, help_text="Two or three plain sentences.")
+    explanation = models.TextField(blank=True, help_text="Markdown.")
+    nerve_site = models.CharField("part of the nerve it strikes", max_length=20, choices=NerveSite)
+    references = models.ManyToManyField(Reference, blank=True, related_name="mechanisms")
+
+    history = HistoricalRecords(m2m_fields=[references])
+
+    class Meta(EditorialContent.Meta):
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:mechanism-detail", kwargs={"slug": self.slug})
+
+
+class NeuropathyPattern(models.Model):
+    """A pattern of nerve damage; a fixed list seeded by a migration."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    plain_name = models.CharField(max_length=160, help_text="The pattern in everyday words.")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Onset(models.TextChoices):
+    ACUTE = "acute", "Acute (hours to days)"
+    SUBACUTE = "subacute", "Subacute (weeks)"
+    CHRONIC = "chronic", "Chronic (months or longer)"
+
+
+class Frequency(models.TextChoices):
+    COMMON = "common", "Common"
+    OCCASIONAL = "occasional", "Occasional"
+    RARE = "rare", "Rare"
+
+
+class Fibre(models.TextChoices):
+    SENSORY = "sensory", "Sensory"
+    MOTOR = "motor", "Motor"
+    AUTONOMIC = "autonomic", "Autonomic"
+
+
+# The condition page's sections, in reading order: (field name, heading).
+CONDITION_SECTIONS = [
+    ("overview", "Overview"),
+    ("nerve_effects", "How it affects the nerves"),
+    ("symptoms_text", "Symptoms"),
+    ("diagnosis", "How it is diagnosed"),
+    ("treatment", "Treatment"),
+    ("urgent_help", "When to get urgent help"),
+]
+
+
+class Condition(EditorialContent):
+    """An autoimmune or immune-mediated disease and how it can affect peripheral nerves."""
+
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    summary = models.TextField(blank=True, help_text="Plain language, grade 8 or below.")
+    overview = models.TextField(blank=True, help_text="Markdown.")
+    nerve_effects = models.TextField("how it affects the nerves", blank=True)
+    symptoms_text = models.TextField("symptoms", blank=True)
+    diagnosis = models.TextField(blank=True)
+    treatment = models.TextField(blank=True)
+    urgent_help = models.TextField("when to get urgent help", blank=True)
+    questions_for_doctor = models.TextField(
+        "questions to ask your doctor", blank=True, help_text="Markdown list, one per line."
+    )
+
+    onset = models.CharField(max_length=10, choices=Onset, blank=True)
+    patterns = models.ManyToManyField(NeuropathyPattern, blank=True, related_name="conditions")
+    affects_sensory = models.BooleanField("affects sensory fibres", default=False)
+    affects_motor = models.BooleanField("affects motor fibres", default=False)
+    affects_autonomic = models.BooleanField("affects autonomic fibres", default=False)
+    neuropathy_frequency = models.CharField(
+        "how often it causes neuropathy", max_length=10, choices=Frequency, blank=True
+    )
+
+    is_emergency = models.BooleanField("medical emergency", default=False)
+    emergency_warning = models.TextField(blank=True)
+
+    codes = models.ManyToManyField(ClinicalCode, blank=True, related_name="conditions")
+    symptoms = models.ManyToManyField(Symptom, blank=True, related_name="conditions")
+    mechanisms = models.ManyToManyField(
+        Mechanism, through="ConditionMechanism", blank=True, related_name="conditions"
+    )
+    related_conditions = models.ManyToManyField("self", blank=True, symmetrical=True)
+    references = models.ManyToManyField(Reference, blank=True, related_name="conditions")
+
+    history = HistoricalRecords(m2m_fields=[codes, symptoms, references, patterns])
+
+    class Meta(EditorialContent.Meta):
+        ordering = ["name"]
+        constraints = [
+            *EditorialContent.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(is_emergency=False) | ~Q(emergency_warning=""),
+                name="condition_emergency_has_warning",
+                violation_error_message="An emergency condition needs its warning text.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
+
+    @property
+    def fibres(self):
+        return [
+            fibre
+            for fibre, affected in (
+                (Fibre.SENSORY, self.affects_sensory),
+                (Fibre.MOTOR, self.affects_motor),
+                (Fibre.AUTONOMIC, self.affects_autonomic),
+            )
+            if affected
+        ]
+
+    def sections(self):
+        """(field, heading, text) for each written section, in reading order."""
+        return [
+            (field, heading, getattr(self, field))
+            for field, heading in CONDITION_SECTIONS
+            if getattr(self, field).strip()
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.is_emergency and not self.emergency_warning.strip():
+            raise ValidationError(
+                {"emergency_warning": "An emergency condition needs its warning text."}
+            )
+
+    def publication_problems(self):
+        problems = super().publication_problems()
+        missing_sections = [
+            heading for field, heading in CONDITION_SECTIONS if not getattr(self, field).strip()
+        ]
+        if missing_sections:
+            problems.append("Write these sections: " + ", ".join(missing_sections) + ".")
+        if self.pk is None or not self.codes.exists():
+            problems.append("Add at least one clinical code.")
+        return problems
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, name, condition_slug):
+        return self.get(name=name, condition__slug=condition_slug)
+
+
+class Alias(models.Model):
+    """Another name a condition goes by, such as “lupus” or the abbreviation “SLE”."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=160)
+    is_abbreviation = models.BooleanField(default=False)
+
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "name"], name="alias_unique_per_condition")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name, *self.condition.natural_key())
+
+    natural_key.dependencies = ["conditions.condition"]
+
+
+class Role(models.TextChoices):
+    PRIMARY = "primary", "Primary"
+    SECONDARY = "secondary", "Secondary"
+
+
+class Evidence(models.TextChoices):
+    STRONG = "strong", "Strong"
+    MODERATE = "moderate", "Moderate"
+    LIMITED = "limited", "Limited"
+
+
+class ConditionMechanismManager(models.Manager):
+    def get_by_natural_key(self, condition_slug, mechanism_slug):
+        return self.get(condition__slug=condition_slug, mechanism__slug=mechanism_slug)
+
+
+class ConditionMechanism(models.Model):
+    """How a condition uses a mechanism: its role, how sure we are, and a short note."""
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="mechanism_links"
+    )
+    mechanism = models.ForeignKey(
+        Mechanism, on_delete=models.PROTECT, related_name="condition_links"
+    )
+    role = models.CharField(max_length=10, choices=Role, default=Role.PRIMARY)
+    evidence = models.CharField("strength of evidence", max_length=10, choices=Evidence)
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = ConditionMechanismManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "mechanism__name"]
+        verbose_name = "mechanism link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "mechanism"], name="conditionmechanism_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.condition} → {self.mechanism} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (*self.condition.natural_key(), *self.mechanism.natural_key())
+
+    natural_key.dependencies = ["conditions.condition", "conditions.mechanism"]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "conditions"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("conditions/", views.condition_list, name="condition-list"),
+    path("conditions/<slug:slug>/", views.condition_detail, name="condition-detail"),
+    path("mechanisms/", views.mechanism_list, name="mechanism-list"),
+    path("mechanisms/<slug:slug>/", views.mechanism_detail, name="mechanism-detail"),
+    path("symptoms/", views.symptom_list, name="symptom-list"),
+    path("symptoms/<slug:slug>/", views.symptom_detail, name="symptom-detail"),
+]
