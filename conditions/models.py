@@ -116,7 +116,8 @@ class EditorialContent(models.Model):
                 ),
                 name="%(app_label)s_%(class)s_published_is_complete",
                 violation_error_message=(
-                    "Published content needs a summary, a last-reviewed date and a next review date."
+                    "Published content needs a summary, a last-reviewed date "
+                    "and a next review date."
                 ),
             ),
             models.CheckConstraint(
@@ -288,11 +289,11 @@ class Symptom(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("conditions:symptom-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class NerveSite(models.TextChoices):

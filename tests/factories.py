@@ -1,4 +1,4 @@
-"""Factories for test data; the real content lives in fixtures/ and is used only where it matters."""
+"""Factories for test data; the real content lives in fixtures/ and is used where it matters."""
 
 import datetime
 
