@@ -1,0 +1,229 @@
+"""The rules the model layer enforces, whoever saves the content."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from conditions.models import (
+    Alias,
+    ClinicalCode,
+    CodeSystem,
+    Condition,
+    ConditionMechanism,
+    Evidence,
+    Mechanism,
+    Reference,
+    Role,
+    Status,
+    normalise_code,
+)
+from tests.factories import (
+    ClinicalCodeFactory,
+    ConditionFactory,
+    MechanismFactory,
+    ReferenceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_returns_only_published_content():
+    published = ConditionFactory(status=Status.PUBLISHED)
+    for status in (Status.DRAFT, Status.IN_REVIEW, Status.ARCHIVED):
+        ConditionFactory(status=status)
+    assert list(Condition.objects.published()) == [published]
+
+
+def test_published_mechanisms_only():
+    published = MechanismFactory()
+    MechanismFactory(status=Status.DRAFT)
+    assert list(Mechanism.objects.published()) == [published]
+
+
+def test_review_querysets():
+    today = datetime.date(2026, 6, 1)
+    overdue = ConditionFactory(
+        last_reviewed=datetime.date(2025, 1, 1), next_review_due=datetime.date(2026, 5, 1)
+    )
+    due_soon = ConditionFactory(
+        last_reviewed=datetime.date(2025, 6, 10), next_review_due=datetime.date(2026, 6, 20)
+    )
+    ConditionFactory(
+        last_reviewed=datetime.date(2026, 5, 1), next_review_due=datetime.date(2027, 5, 1)
+    )
+    waiting = ConditionFactory(status=Status.IN_REVIEW)
+    assert list(Condition.objects.overdue_for_review(today=today)) == [overdue]
+    assert list(Condition.objects.due_for_review(today=today)) == [due_soon]
+    assert list(Condition.objects.awaiting_review()) == [waiting]
+
+
+def test_slugs_are_unique():
+    ConditionFactory(slug="lupus")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConditionFactory(slug="lupus")
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("summary", ""), ("last_reviewed", None), ("next_review_due", None)],
+)
+def test_database_refuses_incomplete_published_condition(field, value):
+    condition = ConditionFactory()
+    setattr(condition, field, value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        condition.save()
+
+
+def test_incomplete_draft_is_allowed():
+    condition = ConditionFactory(
+        status=Status.DRAFT, summary="", last_reviewed=None, next_review_due=None
+    )
+    condition.full_clean()
+
+
+def test_clean_names_the_missing_publication_fields():
+    condition = Condition(name="X", slug="x", status=Status.PUBLISHED)
+    with pytest.raises(ValidationError) as error:
+        condition.full_clean()
+    assert {"summary", "last_reviewed", "next_review_due"} <= set(error.value.message_dict)
+
+
+def test_next_review_must_follow_last_review():
+    condition = ConditionFactory()
+    condition.next_review_due = condition.last_reviewed
+    with pytest.raises(ValidationError) as error:
+        condition.full_clean()
+    assert "next_review_due" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        condition.save()
+
+
+def test_emergency_needs_warning_text():
+    condition = ConditionFactory.build(is_emergency=True, emergency_warning="")
+    with pytest.raises(ValidationError) as error:
+        condition.full_clean()
+    assert "emergency_warning" in error.value.message_dict
+
+
+def test_database_refuses_emergency_without_warning():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConditionFactory(is_emergency=True, emergency_warning="")
+
+
+def test_publication_problems_list_what_is_missing():
+    condition = ConditionFactory(
+        status=Status.DRAFT, summary="", treatment="", references=[ReferenceFactory()]
+    )
+    condition.references.clear()
+    problems = condition.publication_problems()
+    assert "Add a plain-language summary." in problems
+    assert "Add at least one reference." in problems
+    assert "Add at least one clinical code." in problems
+    assert any("Treatment" in problem for problem in problems)
+
+
+def test_complete_condition_has_no_publication_problems():
+    condition = ConditionFactory(codes=[ClinicalCodeFactory(code="G61.0")])
+    assert condition.publication_problems() == []
+
+
+@pytest.mark.parametrize(
+    "system, code",
+    [
+        (CodeSystem.ICD10CM, "M32.14"),
+        (CodeSystem.ICD10CM, "G61.0"),
+        (CodeSystem.ICD10CM, "M05"),
+        (CodeSystem.ICD10CM, "g61.81"),
+        (CodeSystem.SNOMEDCT, "40956001"),
+        (CodeSystem.MESH, "D020275"),
+    ],
+)
+def test_well_formed_codes_are_accepted(system, code):
+    clinical_code = ClinicalCode(system=system, code=code, display="x")
+    clinical_code.full_clean()
+    clinical_code.save()
+    assert clinical_code.code == normalise_code(system, code)
+
+
+@pytest.mark.parametrize(
+    "system, code",
+    [
+        (CodeSystem.ICD10CM, "M3"),
+        (CodeSystem.ICD10CM, "U07.1X"),
+        (CodeSystem.ICD10CM, "1M32.1"),
+        (CodeSystem.ICD10CM, "M32.12345"),
+        (CodeSystem.SNOMEDCT, "0123456"),
+        (CodeSystem.SNOMEDCT, "40956A01"),
+        (CodeSystem.MESH, "X020275"),
+    ],
+)
+def test_malformed_codes_are_refused_by_clean_and_database(system, code):
+    clinical_code = ClinicalCode(system=system, code=code, display="x")
+    with pytest.raises(ValidationError) as error:
+        clinical_code.full_clean()
+    assert "code" in error.value.message_dict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClinicalCode.objects.create(system=system, code=code, display="x")
+
+
+def test_dotless_icd_code_is_stored_with_its_dot():
+    assert normalise_code(CodeSystem.ICD10CM, " m3214 ") == "M32.14"
+    assert normalise_code(CodeSystem.ICD10CM, "G35") == "G35"
+
+
+def test_code_is_unique_within_its_system():
+    ClinicalCodeFactory(system=CodeSystem.ICD10CM, code="G61.0")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClinicalCode.objects.create(system=CodeSystem.ICD10CM, code="G61.0", display="again")
+
+
+def test_reference_needs_a_locator():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Reference.objects.create(slug="no-link", title="Untraceable", publisher="Nobody")
+
+
+def test_reference_link_prefers_url_then_pubmed_then_doi():
+    assert Reference(url="https://example.org/a").link == "https://example.org/a"
+    assert Reference(pubmed_id="123").link == "https://pubmed.ncbi.nlm.nih.gov/123/"
+    assert Reference(doi="10.1/x").link == "https://doi.org/10.1/x"
+
+
+def test_mechanism_link_holds_role_evidence_and_note():
+    condition = ConditionFactory(name="Multiple sclerosis")
+    mechanism = MechanismFactory(name="Demyelination")
+    link = ConditionMechanism.objects.create(
+        condition=condition,
+        mechanism=mechanism,
+        role=Role.SECONDARY,
+        evidence=Evidence.LIMITED,
+        note="Affects the brain and spinal cord; peripheral neuropathy with it is rare.",
+    )
+    assert list(condition.mechanisms.all()) == [mechanism]
+    assert link.natural_key() == (condition.slug, mechanism.slug)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ConditionMechanism.objects.create(
+            condition=condition, mechanism=mechanism, evidence=Evidence.STRONG
+        )
+
+
+def test_alias_natural_key_round_trips():
+    condition = ConditionFactory(slug="systemic-lupus-erythematosus")
+    alias = Alias.objects.create(condition=condition, name="SLE", is_abbreviation=True)
+    assert Alias.objects.get_by_natural_key(*alias.natural_key()) == alias
+
+
+def test_fibres_and_sections_follow_the_fields():
+    condition = ConditionFactory(affects_sensory=True, affects_motor=True, diagnosis="")
+    assert condition.fibres == ["sensory", "motor"]
+    assert "diagnosis" not in [field for field, _, _ in condition.sections()]
+
+
+def test_every_save_is_recorded_in_history():
+    condition = ConditionFactory()
+    versions_before = condition.history.count()
+    condition.summary = "A new summary."
+    condition.save()
+    assert condition.history.count() == versions_before + 1
+    assert condition.history.first().summary == "A new summary."
