@@ -129,6 +129,13 @@ class EditorialContent(models.Model):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        # Every save is a new version, so an edit based on an older one can be recognised.
+        # (loaddata saves raw and keeps the stored version.)
+        if not self._state.adding:
+            self.version += 1
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -140,8 +147,13 @@ class EditorialContent(models.Model):
         today = today or timezone.localdate()
         return self.next_review_due is not None and self.next_review_due < today
 
-    def publication_problems(self):
-        """What stops this item from being published, in words an editor understands."""
+    def publication_problems(self, related=None):
+        """What stops this item from being published, in words an editor understands.
+
+        `related` maps a many-to-many name to its (possibly unsaved) chosen objects, so an
+        admin form can check what the editor submitted before the relations are saved.
+        """
+        related = related or {}
         problems = []
         if not self.summary.strip():
             problems.append("Add a plain-language summary.")
@@ -149,9 +161,14 @@ class EditorialContent(models.Model):
             problems.append("Set the date it was last reviewed.")
         if not self.next_review_due:
             problems.append("Set the date the next review is due.")
-        if self.pk is None or not self.references.exists():
+        if not self._has_related("references", related):
             problems.append("Add at least one reference.")
         return problems
+
+    def _has_related(self, name, related):
+        if name in related:
+            return bool(related[name])
+        return self.pk is not None and getattr(self, name).exists()
 
     def clean(self):
         super().clean()
@@ -323,6 +340,7 @@ class Mechanism(EditorialContent):
 
     class Meta(EditorialContent.Meta):
         ordering = ["name"]
+        permissions = [("publish_mechanism", "Can review, publish and archive mechanisms")]
 
     def __str__(self):
         return self.name
@@ -421,6 +439,7 @@ class Condition(EditorialContent):
 
     class Meta(EditorialContent.Meta):
         ordering = ["name"]
+        permissions = [("publish_condition", "Can review, publish and archive conditions")]
         constraints = [
             *EditorialContent.Meta.constraints,
             models.CheckConstraint(
@@ -463,14 +482,14 @@ class Condition(EditorialContent):
                 {"emergency_warning": "An emergency condition needs its warning text."}
             )
 
-    def publication_problems(self):
-        problems = super().publication_problems()
+    def publication_problems(self, related=None):
+        problems = super().publication_problems(related)
         missing_sections = [
             heading for field, heading in CONDITION_SECTIONS if not getattr(self, field).strip()
         ]
         if missing_sections:
             problems.append("Write these sections: " + ", ".join(missing_sections) + ".")
-        if self.pk is None or not self.codes.exists():
+        if not self._has_related("codes", related or {}):
             problems.append("Add at least one clinical code.")
         return problems
 
