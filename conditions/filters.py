@@ -54,6 +54,7 @@ class ConditionFilter(django_filters.FilterSet):
         field_name="mechanisms__slug",
         to_field_name="slug",
         queryset=Mechanism.objects.published(),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Conditions with any of these mechanisms.",
     )
     symptom = django_filters.ModelMultipleChoiceFilter(
@@ -62,33 +63,40 @@ class ConditionFilter(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Symptom.objects.all(),
         conjoined=True,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Conditions that can cause all of these symptoms.",
     )
-    onset = django_filters.ChoiceFilter(label="How fast it starts", choices=Onset.choices)
+    onset = django_filters.ChoiceFilter(
+        label="How fast it starts", choices=Onset.choices, empty_label="Any speed"
+    )
     pattern = django_filters.ModelMultipleChoiceFilter(
         label="Pattern of nerve damage",
         field_name="patterns__slug",
         to_field_name="slug",
         queryset=NeuropathyPattern.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
         help_text="Conditions with any of these patterns.",
     )
     fibre = django_filters.MultipleChoiceFilter(
         label="Nerve fibres affected",
         choices=Fibre.choices,
         method="filter_fibre",
+        widget=forms.CheckboxSelectMultiple,
         help_text="Conditions that affect any of these fibre types.",
     )
     frequency = django_filters.ChoiceFilter(
         label="How often it causes neuropathy",
         field_name="neuropathy_frequency",
         choices=Frequency.choices,
+        empty_label="Any",
     )
     emergency = StrictBooleanFilter(label="Medical emergency", field_name="is_emergency")
     sort = django_filters.OrderingFilter(
         label="Sort by",
         fields=(("name", "name"), ("updated", "updated")),
         field_labels={"name": "Name", "updated": "Last updated"},
-        empty_label=None,
+        # No sort given: best match first when searching, otherwise A to Z.
+        empty_label="Best match",
     )
 
     class Meta:

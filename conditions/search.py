@@ -1,11 +1,67 @@
-"""Search that forgives case and accents, the same on every database.
+"""Search that forgives case, accents and one typo per word, the same on every database.
 
-Matching happens in Python on normalised text so SQLite and PostgreSQL behave alike.
+Published conditions, mechanisms and symptoms are read once per content version into an
+in-process index (inverted word lists plus a deletion neighbourhood of the vocabulary), and
+queries are matched in Python. So SQLite and PostgreSQL behave identically, and a query costs
+a few dictionary look-ups rather than a scan of every row.
 """
 
+import bisect
+import difflib
+import re
+import threading
 import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Prefetch, Value, When
+
+from .cache import content_version
+
+CONDITION = "condition"
+MECHANISM = "mechanism"
+SYMPTOM = "symptom"
+
+# Words people type around what they mean; ignored unless they are all there is.
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "can",
+        "cause",
+        "causes",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "which",
+        "with",
+    ]
+)
+# Shorter words are too easily one typo away from another word to forgive typos in them.
+MIN_TYPO_LENGTH = 4
+MIN_PREFIX_LENGTH = 4
+
+# Relevance of one query word's best match in one document.
+TITLE_EXACT, TITLE_NEAR, BODY_EXACT, BODY_NEAR = 8, 5, 2, 1
+WHOLE_TITLE_BONUS = 20  # the query is the name or an alias ("GBS", "lupus")
+TITLE_PHRASE_BONUS = 6  # the query appears as a phrase within a name or alias
+
+MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
 def normalise(text):
@@ -15,18 +71,206 @@ def normalise(text):
     return " ".join("".join(ch if ch.isalnum() else " " for ch in without_accents.lower()).split())
 
 
-def search_conditions(queryset, query):
-    """Conditions whose name, aliases or summary contain every word of the query."""
-    words = normalise(query).split()
-    if not words:
-        return queryset
-    matching_ids = []
-    for condition in queryset.prefetch_related("aliases").only("pk", "name", "summary"):
-        haystack = normalise(
-            " ".join(
-                [condition.name, condition.summary, *(a.name for a in condition.aliases.all())]
-            )
+def deletions(word):
+    """The word with each single letter removed (the typo neighbourhood of a word)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@dataclass
+class Document:
+    kind: str
+    pk: int
+    name: str
+    titles: list  # normalised name and aliases
+
+
+@dataclass
+class SearchIndex:
+    documents: dict = field(default_factory=dict)  # (kind, pk) → Document
+    title_words: dict = field(default_factory=lambda: defaultdict(set))  # word → keys
+    body_words: dict = field(default_factory=lambda: defaultdict(set))
+    typo_neighbours: dict = field(default_factory=lambda: defaultdict(set))  # deletion → words
+    sorted_vocabulary: list = field(default_factory=list)
+
+    def add(self, kind, pk, name, titles, body):
+        key = (kind, pk)
+        titles = [normalise(title) for title in titles if title]
+        self.documents[key] = Document(kind, pk, name, titles)
+        for title in titles:
+            for word in title.split():
+                self.title_words[word].add(key)
+        for word in normalise(MARKDOWN_LINK_TARGET.sub("]", body)).split():
+            self.body_words[word].add(key)
+
+    def finish(self):
+        vocabulary = set(self.title_words) | set(self.body_words)
+        for word in vocabulary:
+            if len(word) >= MIN_TYPO_LENGTH:
+                self.typo_neighbours[word].add(word)
+                for variant in deletions(word):
+                    self.typo_neighbours[variant].add(word)
+        self.sorted_vocabulary = sorted(vocabulary)
+        return self
+
+    def expansions(self, word):
+        """Vocabulary words a query word may stand for: {vocabulary word: is it exact}."""
+        found = {}
+        if len(word) >= MIN_TYPO_LENGTH:
+            # Both sides lose at most one letter: covers an insertion, deletion, substitution
+            # or swap of neighbouring letters.
+            for variant in deletions(word) | {word}:
+                for candidate in self.typo_neighbours.get(variant, ()):
+                    found[candidate] = False
+        if len(word) >= MIN_PREFIX_LENGTH:
+            # A word still being typed ("neuropath" → "neuropathy").
+            start = bisect.bisect_left(self.sorted_vocabulary, word)
+            for candidate in self.sorted_vocabulary[start : start + 50]:
+                if not candidate.startswith(word):
+                    break
+                found[candidate] = False
+        if word in self.title_words or word in self.body_words:
+            found[word] = True
+        return found
+
+    def word_scores(self, word):
+        """{document key: best score} for one query word."""
+        scores = {}
+        for candidate, exact in self.expansions(word).items():
+            for key in self.title_words.get(candidate, ()):
+                scores[key] = max(scores.get(key, 0), TITLE_EXACT if exact else TITLE_NEAR)
+            for key in self.body_words.get(candidate, ()):
+                scores[key] = max(scores.get(key, 0), BODY_EXACT if exact else BODY_NEAR)
+        return scores
+
+    def search(self, query, kinds=None):
+        """[(score, document)] best first; every query word must match (allowing a typo)."""
+        words = query_words(query)
+        if not words:
+            return []
+        totals = None
+        for word in words:
+            scores = self.word_scores(word)
+            if totals is None:
+                totals = scores
+            else:
+                totals = {key: totals[key] + scores[key] for key in totals.keys() & scores.keys()}
+            if not totals:
+                return []
+        phrase = " ".join(words)
+        results = []
+        for key, score in totals.items():
+            document = self.documents[key]
+            if kinds and document.kind not in kinds:
+                continue
+            if phrase in document.titles:
+                score += WHOLE_TITLE_BONUS
+            elif any(f" {phrase} " in f" {title} " for title in document.titles):
+                score += TITLE_PHRASE_BONUS
+            results.append((score, document))
+        results.sort(key=lambda result: (-result[0], result[1].name.lower()))
+        return results
+
+    def suggestion(self, query):
+        """A corrected query that finds something ("did you mean …"), or None."""
+        words = query_words(query)
+        if not words:
+            return None
+        corrected = []
+        for word in words:
+            if self.expansions(word):
+                corrected.append(word)
+                continue
+            close = difflib.get_close_matches(word, self._candidates(word), n=1)
+            if not close:
+                return None
+            corrected.append(close[0])
+        suggestion = " ".join(corrected)
+        if suggestion == " ".join(words) or not self.search(suggestion):
+            return None
+        return suggestion
+
+    def _candidates(self, word):
+        # Two typos: words sharing a two-letter-deletion variant; cheap look-ups, no full scan.
+        variants = {word} | deletions(word)
+        variants |= {smaller for variant in deletions(word) for smaller in deletions(variant)}
+        candidates = set()
+        for variant in variants:
+            candidates |= self.typo_neighbours.get(variant, set())
+        return [candidate for candidate in candidates if candidate in self.title_words] or list(
+            candidates
         )
-        if all(word in haystack for word in words):
-            matching_ids.append(condition.pk)
-    return queryset.filter(Q(pk__in=matching_ids))
+
+
+def query_words(query):
+    words = normalise(query).split()
+    meaningful = [word for word in words if word not in STOP_WORDS and len(word) > 1]
+    return meaningful or words
+
+
+_index_lock = threading.Lock()
+_index = {"version": None, "index": None}
+
+
+def build_index():
+    from .models import Alias, Condition, Mechanism, Symptom
+
+    index = SearchIndex()
+    conditions = Condition.objects.published().prefetch_related(
+        Prefetch("aliases", queryset=Alias.objects.only("condition_id", "name"))
+    )
+    for condition in conditions:
+        body = " ".join(
+            [
+                condition.summary,
+                *(text for _, _, text in condition.sections()),
+                condition.questions_for_doctor,
+                condition.emergency_warning,
+            ]
+        )
+        titles = [condition.name, *(alias.name for alias in condition.aliases.all())]
+        index.add(CONDITION, condition.pk, condition.name, titles, body)
+    for mechanism in Mechanism.objects.published():
+        body = f"{mechanism.summary} {mechanism.explanation}"
+        index.add(MECHANISM, mechanism.pk, mechanism.name, [mechanism.name], body)
+    for symptom in Symptom.objects.all():
+        titles = [symptom.name, symptom.clinical_term]
+        index.add(SYMPTOM, symptom.pk, symptom.name, titles, symptom.description)
+    return index.finish()
+
+
+def get_index():
+    """The index for the current content version, rebuilt once after any edit."""
+    version = content_version()
+    if _index["version"] != version:
+        with _index_lock:
+            if _index["version"] != version:
+                _index["index"] = build_index()
+                _index["version"] = version
+    return _index["index"]
+
+
+def search(query, kinds=None):
+    return get_index().search(query, kinds)
+
+
+def suggest(query):
+    return get_index().suggestion(query)
+
+
+def search_conditions(queryset, query):
+    """The queryset narrowed to matching conditions, ordered by relevance."""
+    results = search(query, kinds={CONDITION})
+    by_score = defaultdict(list)
+    for score, document in results:
+        by_score[score].append(document.pk)
+    # One WHEN per distinct score (a handful), not one per row, however many rows match.
+    relevance = Case(
+        *(When(pk__in=pks, then=Value(score)) for score, pks in by_score.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (
+        queryset.filter(pk__in=[document.pk for _, document in results])
+        .annotate(relevance=relevance)
+        .order_by("-relevance", "name")
+    )

@@ -12,4 +12,8 @@ urlpatterns = [
     path("mechanisms/<slug:slug>/", views.mechanism_detail, name="mechanism-detail"),
     path("symptoms/", views.symptom_list, name="symptom-list"),
     path("symptoms/<slug:slug>/", views.symptom_detail, name="symptom-detail"),
+    path("a-z/", views.a_to_z, name="a-to-z"),
+    path("search/", views.search, name="search"),
+    path("about/", views.about, name="about"),
+    path("disclaimer/", views.disclaimer, name="disclaimer"),
 ]

@@ -1,39 +1,218 @@
-"""Public HTML pages. Only published content is ever shown."""
+"""Public HTML pages. Only published content is ever shown.
 
+Every page runs a fixed number of queries whatever the amount of content: related rows come
+through prefetches limited to published content, never through per-row look-ups.
+"""
+
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
-from .models import Condition, Mechanism, Symptom
+from . import search as site_search
+from .filters import ConditionFilter
+from .models import Alias, Condition, ConditionMechanism, Mechanism, Status, Symptom
+
+CONDITIONS_PER_PAGE = 20
+FEATURED_CONDITIONS = 6
+MAX_QUERY_LENGTH = 200
+SEARCH_RESULTS_LIMIT = 50
+# Sent by static/js/filters.js to fetch just the result list.
+PARTIAL_HEADER = "X-Partial"
+# The nerve diagram comes from the content work; until it exists the page simply goes without.
+DIAGRAM_TEMPLATES = ["includes/nerve_diagram.html", "includes/no_diagram.html"]
+
+
+def published_conditions():
+    return Condition.objects.published().only(
+        "pk", "name", "slug", "summary", "onset", "is_emergency", "status"
+    )
 
 
 @require_safe
 def home(request):
     conditions = Condition.objects.published()
-    return render(request, "conditions/home.html", {"conditions": conditions})
+    context = {
+        "featured": conditions.order_by("-is_emergency", "name")[:FEATURED_CONDITIONS],
+        "mechanisms": Mechanism.objects.published(),
+        "symptoms": Symptom.objects.all(),
+        "search_form": SearchForm(),
+    }
+    return render(request, "conditions/home.html", context)
+
+
+class BadRequest(Exception):
+    """A request parameter was not understood; the page says which with status 400."""
+
+
+def paginate(request, queryset):
+    """The requested page; 400 for a page that is not a whole number, 404 past the end."""
+    paginator = Paginator(queryset, CONDITIONS_PER_PAGE)
+    number = request.GET.get("page") or 1
+    try:
+        return paginator.page(number)
+    except PageNotAnInteger as error:
+        raise BadRequest("page") from error
+    except EmptyPage as error:
+        if str(number).lstrip("-").isdigit() and int(number) < 1:
+            raise BadRequest("page") from error
+        raise Http404("No such page of results.") from error
+
+
+def active_filter_chips(request, filterset):
+    """(label, URL without that value) for each filter value in use, to remove it in one click."""
+    chips = []
+    data = filterset.form.cleaned_data
+    labelled = {
+        "mechanism": {m.slug: m.name for m in data.get("mechanism") or []},
+        "symptom": {s.slug: s.name for s in data.get("symptom") or []},
+        "pattern": {p.slug: p.name for p in data.get("pattern") or []},
+    }
+    for name, bound_field in ((name, filterset.form[name]) for name in filterset.form.fields):
+        if name == "sort":
+            continue
+        for value in request.GET.getlist(name):
+            if not value:
+                continue
+            label = labelled.get(name, {}).get(value) or dict(_flat_choices(bound_field.field)).get(
+                value, value
+            )
+            remaining = request.GET.copy()
+            remaining.setlist(name, [v for v in request.GET.getlist(name) if v != value])
+            remaining.pop("page", None)
+            query = remaining.urlencode()
+            chips.append(
+                {
+                    "field": bound_field.label,
+                    "label": label,
+                    "remove_url": f"{request.path}?{query}" if query else request.path,
+                }
+            )
+    return chips
+
+
+def _flat_choices(field):
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        return []
+    return [(str(value), label) for value, label in getattr(field, "choices", [])]
 
 
 @require_safe
+@vary_on_headers(PARTIAL_HEADER)
 def condition_list(request):
-    conditions = Condition.objects.published()
-    return render(request, "conditions/condition_list.html", {"conditions": conditions})
+    filterset = ConditionFilter(request.GET, queryset=published_conditions())
+    context = {"filterset": filterset, "form": filterset.form}
+    status = 200
+    try:
+        if not filterset.is_valid():
+            raise BadRequest(", ".join(filterset.errors))
+        page = paginate(request, filterset.qs)
+    except BadRequest as error:
+        status = 400
+        context.update(page=None, invalid_parameters=str(error), chips=[])
+        if str(error) == "page":
+            context["page_error"] = "The page number was not understood."
+    else:
+        context.update(page=page, chips=active_filter_chips(request, filterset))
+        querystring = request.GET.copy()
+        querystring.pop("page", None)
+        context["querystring"] = querystring.urlencode()
+    template = "conditions/condition_list.html"
+    if request.headers.get(PARTIAL_HEADER) == "results":
+        template += "#results"
+    return render(request, template, context, status=status)
 
 
 @require_safe
 def condition_detail(request, slug):
-    condition = get_object_or_404(Condition.objects.published(), slug=slug)
-    return render(request, "conditions/condition_detail.html", {"condition": condition})
+    conditions = Condition.objects.published().prefetch_related(
+        "aliases",
+        "codes",
+        "patterns",
+        "references",
+        "symptoms",
+        Prefetch(
+            "mechanism_links",
+            queryset=ConditionMechanism.objects.filter(
+                mechanism__status=Status.PUBLISHED
+            ).select_related("mechanism"),
+        ),
+        Prefetch(
+            "related_conditions",
+            queryset=Condition.objects.published().only("pk", "name", "slug", "summary"),
+        ),
+    )
+    condition = get_object_or_404(conditions, slug=slug)
+    return render(
+        request,
+        "conditions/condition_detail.html",
+        {"condition": condition, "structured_data": condition_structured_data(request, condition)},
+    )
+
+
+def condition_structured_data(request, condition):
+    """schema.org MedicalCondition inside a MedicalWebPage, for search engines."""
+    url = request.build_absolute_uri(condition.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "url": url,
+        "name": condition.name,
+        "description": condition.summary,
+        "lastReviewed": condition.last_reviewed.isoformat() if condition.last_reviewed else None,
+        "audience": {"@type": "Patient"},
+        "about": {
+            "@type": "MedicalCondition",
+            "name": condition.name,
+            "alternateName": [alias.name for alias in condition.aliases.all()],
+            "description": condition.summary,
+            "url": url,
+            "code": [
+                {
+                    "@type": "MedicalCode",
+                    "code": code.code,
+                    "codingSystem": code.get_system_display(),
+                }
+                for code in condition.codes.all()
+            ],
+            "signOrSymptom": [
+                {"@type": "MedicalSignOrSymptom", "name": symptom.name}
+                for symptom in condition.symptoms.all()
+            ],
+        },
+    }
 
 
 @require_safe
 def mechanism_list(request):
-    mechanisms = Mechanism.objects.published()
-    return render(request, "conditions/mechanism_list.html", {"mechanisms": mechanisms})
+    return render(
+        request,
+        "conditions/mechanism_list.html",
+        {"mechanisms": Mechanism.objects.published()},
+    )
 
 
 @require_safe
 def mechanism_detail(request, slug):
-    mechanism = get_object_or_404(Mechanism.objects.published(), slug=slug)
-    return render(request, "conditions/mechanism_detail.html", {"mechanism": mechanism})
+    mechanisms = Mechanism.objects.published().prefetch_related(
+        "references",
+        Prefetch(
+            "condition_links",
+            queryset=ConditionMechanism.objects.filter(condition__status=Status.PUBLISHED)
+            .select_related("condition")
+            .order_by("role", "condition__name"),
+        ),
+    )
+    mechanism = get_object_or_404(mechanisms, slug=slug)
+    context = {"mechanism": mechanism, "diagram_templates": DIAGRAM_TEMPLATES}
+    return render(request, "conditions/mechanism_detail.html", context)
 
 
 @require_safe
@@ -43,5 +222,108 @@ def symptom_list(request):
 
 @require_safe
 def symptom_detail(request, slug):
-    symptom = get_object_or_404(Symptom, slug=slug)
+    symptoms = Symptom.objects.prefetch_related(
+        Prefetch("conditions", queryset=published_conditions())
+    )
+    symptom = get_object_or_404(symptoms, slug=slug)
     return render(request, "conditions/symptom_detail.html", {"symptom": symptom})
+
+
+def first_letter(text):
+    letter = site_search.normalise(text)[:1].upper()
+    return letter if letter.isalpha() else "#"
+
+
+@require_safe
+def a_to_z(request):
+    """Every published condition, mechanism and symptom by letter; aliases point to their page."""
+    entries = [
+        {"name": c.name, "url": c.get_absolute_url(), "kind": "Condition"}
+        for c in published_conditions()
+    ]
+    entries += [
+        {
+            "name": alias.name,
+            "url": alias.condition.get_absolute_url(),
+            "kind": "Condition",
+            "see": alias.condition.name,
+        }
+        for alias in Alias.objects.filter(condition__status=Status.PUBLISHED).select_related(
+            "condition"
+        )
+    ]
+    entries += [
+        {"name": m.name, "url": m.get_absolute_url(), "kind": "How nerves are damaged"}
+        for m in Mechanism.objects.published()
+    ]
+    entries += [
+        {"name": s.name, "url": s.get_absolute_url(), "kind": "Symptom"}
+        for s in Symptom.objects.all()
+    ]
+    entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
+    letters = [
+        (letter, list(group))
+        for letter, group in groupby(entries, key=lambda entry: first_letter(entry["name"]))
+    ]
+    return render(request, "conditions/a_to_z.html", {"letters": letters})
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=MAX_QUERY_LENGTH, required=False)
+
+
+@require_safe
+def search(request):
+    form = SearchForm(request.GET)
+    context = {"form": form, "query": "", "results": [], "suggestion": None}
+    if not form.is_valid():
+        return render(request, "conditions/search.html", context, status=400)
+    query = form.cleaned_data["q"].strip()
+    context["query"] = query
+    if query:
+        found = site_search.search(query)
+        context["total"] = len(found)
+        context["results"] = load_results(found[:SEARCH_RESULTS_LIMIT])
+        if not context["results"]:
+            suggestion = site_search.suggest(query)
+            if suggestion:
+                context["suggestion"] = {
+                    "query": suggestion,
+                    "url": f"{reverse('conditions:search')}?{urlencode({'q': suggestion})}",
+                }
+    return render(request, "conditions/search.html", context)
+
+
+def load_results(found):
+    """The matched objects, in relevance order, fetched with one query per kind."""
+    models = {
+        site_search.CONDITION: published_conditions(),
+        site_search.MECHANISM: Mechanism.objects.published(),
+        site_search.SYMPTOM: Symptom.objects.all(),
+    }
+    wanted = {kind: [doc.pk for _, doc in found if doc.kind == kind] for kind in models}
+    loaded = {kind: models[kind].in_bulk(pks) if pks else {} for kind, pks in wanted.items()}
+    results = []
+    for _, document in found:
+        obj = loaded[document.kind].get(document.pk)
+        if obj is not None:
+            results.append({"kind": document.kind, "object": obj})
+    return results
+
+
+@require_safe
+def about(request):
+    return render(request, "pages/about.html")
+
+
+@require_safe
+def disclaimer(request):
+    return render(request, "pages/disclaimer.html")
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    # The admin's address is deliberately not listed: naming it here would advertise it.
+    lines = ["User-agent: *", "Allow: /", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

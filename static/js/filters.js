@@ -1,0 +1,64 @@
+// Progressive enhancement for /conditions/: update the results as filters change.
+// Without this script the form works the same way with its "Show conditions" button.
+(function () {
+  "use strict";
+  var form = document.getElementById("condition-filters");
+  var results = document.getElementById("results");
+  if (!form || !results || !window.fetch || !window.URLSearchParams) {
+    return;
+  }
+  var pending = null;
+
+  function queryString() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      if (value !== "") {
+        params.append(name, value);
+      }
+    });
+    return params.toString();
+  }
+
+  function update() {
+    var query = queryString();
+    var url = form.action + (query ? "?" + query : "");
+    if (pending) {
+      pending.abort();
+    }
+    pending = new AbortController();
+    results.setAttribute("aria-busy", "true");
+    fetch(url, { headers: { "X-Partial": "results" }, signal: pending.signal })
+      .then(function (response) {
+        if (!response.ok) {
+          // Let the full page explain what was not understood.
+          window.location.assign(url);
+          return null;
+        }
+        return response.text();
+      })
+      .then(function (html) {
+        if (html === null) {
+          return;
+        }
+        results.innerHTML = html;
+        results.removeAttribute("aria-busy");
+        window.history.replaceState(null, "", url);
+      })
+      .catch(function (error) {
+        if (error.name !== "AbortError") {
+          window.location.assign(url);
+        }
+      });
+  }
+
+  form.addEventListener("change", function (event) {
+    // Typing in the search box waits for Enter or the button; choices update at once.
+    if (event.target.type !== "search") {
+      update();
+    }
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    update();
+  });
+})();
