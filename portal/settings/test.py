@@ -7,3 +7,6 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = env.bool("DEBUG", default=False)
+# Client.login() authenticates without a request, which django-axes refuses; the lockout tests
+# (tests/test_security.py) switch it back on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False
