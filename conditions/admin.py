@@ -1,7 +1,26 @@
-from django.contrib import admin
+"""The editors' and reviewers' tool: review cycle, plain-language scores, history, locking."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import history
+from .forms import EditorialForm, publish_permission
 from .models import (
+    CONDITION_SECTIONS,
     Alias,
     ClinicalCode,
     Condition,
@@ -9,8 +28,379 @@ from .models import (
     Mechanism,
     NeuropathyPattern,
     Reference,
+    Status,
     Symptom,
 )
+from .readability import SECTION_MAX_GRADE, SUMMARY_MAX_GRADE, score, scores
+
+EDITORIAL_FIELDS = ["status", "last_reviewed", "next_review_due", "reviewer", "loaded_version"]
+
+
+class StaleEdit(Exception):
+    """Somebody saved the item between this editor loading it and saving it."""
+
+
+def readability_texts(obj):
+    """(label, text, max grade) for every scored text of a condition or mechanism."""
+    texts = [("Summary", obj.summary, SUMMARY_MAX_GRADE)]
+    if isinstance(obj, Condition):
+        texts += [
+            (heading, getattr(obj, field), SECTION_MAX_GRADE)
+            for field, heading in CONDITION_SECTIONS
+        ]
+    else:
+        texts.append(("Explanation", obj.explanation, SECTION_MAX_GRADE))
+    return texts
+
+
+def too_hard(obj, found_scores=None):
+    """Labels of the texts whose grade is above the limit for their kind."""
+    hard = []
+    for label, text, max_grade in readability_texts(obj):
+        result = found_scores.get(text) if found_scores is not None else score(text)
+        if result and result.too_hard(max_grade):
+            hard.append(label)
+    return hard
+
+
+class HardToReadFilter(admin.SimpleListFilter):
+    title = "plain language"
+    parameter_name = "readability"
+
+    def lookups(self, request, model_admin):
+        return [("hard", "Hard to read"), ("ok", "Within the grade limits")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"hard", "ok"}:
+            return queryset
+        # Scored in Python (cached by text hash), with one query for all the texts.
+        fields = ["summary", *(field for field, _ in CONDITION_SECTIONS)]
+        if queryset.model is Mechanism:
+            fields = ["summary", "explanation"]
+        rows = list(queryset.model._default_manager.values_list("pk", *fields))
+        found = scores(text for row in rows for text in row[1:])
+        hard_ids = [
+            row[0]
+            for row in rows
+            if too_hard(queryset.model(**dict(zip(fields, row[1:], strict=True))), found)
+        ]
+        if self.value() == "hard":
+            return queryset.filter(pk__in=hard_ids)
+        return queryset.exclude(pk__in=hard_ids)
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due30", "Due in the next 30 days"),
+            ("waiting", "Waiting for review"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "overdue":
+                return queryset.overdue_for_review()
+            case "due30":
+                return queryset.due_for_review(within_days=30)
+            case "waiting":
+                return queryset.awaiting_review()
+        return queryset
+
+
+class EditorialAdmin(SimpleHistoryAdmin):
+    """What conditions and mechanisms share: roles, checks, scores, locking, history, preview."""
+
+    form = EditorialForm
+    actions = ["submit_for_review", "publish", "mark_reviewed_today", "archive"]
+    history_list_display = ["compare"]
+    list_select_related = ["reviewer"]
+    preview_template = None
+    preview_context_name = None
+
+    # --- permissions ---------------------------------------------------------------------
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm(publish_permission(self.model))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        form.stale = getattr(request, "_stale_edit", False)
+        if "status" in form.base_fields and not self.has_publish_permission(request):
+            form.base_fields["status"].help_text = (
+                "You can save drafts and submit them for review; "
+                "only medical reviewers can publish or archive."
+            )
+        return form
+
+    # --- saving: optimistic locking ------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleEdit:
+            # The whole save was rolled back; show the form again with the editor's text.
+            request._stale_edit = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The revert form saves like the change form, so it gets the same protection.
+        try:
+            with transaction.atomic():
+                return super().history_form_view(request, object_id, version_id, extra_context)
+        except StaleEdit:
+            request._stale_edit = True
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            loaded = form.cleaned_data.get("loaded_version")
+            # Claim the row: the UPDATE matches only if nobody has saved since the form was
+            # loaded, and it holds the row lock until this transaction ends, so a concurrent
+            # save waits and then matches nothing. Never a silent overwrite.
+            claimed = (
+                type(obj)._default_manager.filter(pk=obj.pk, version=loaded).update(version=loaded)
+            )
+            if not claimed:
+                raise StaleEdit
+            obj.version = loaded  # save() makes it loaded + 1
+        super().save_model(request, obj, form, change)
+        hard = too_hard(obj)
+        if hard:
+            self.message_user(
+                request,
+                "Hard to read (above grade {} for summaries, {} for sections): {}.".format(
+                    SUMMARY_MAX_GRADE, SECTION_MAX_GRADE, ", ".join(hard)
+                ),
+                messages.WARNING,
+            )
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _save_each(self, request, items, change_reason):
+        for item in items:
+            item._history_user = request.user
+            item._change_reason = change_reason
+            item.save()
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        drafts = list(queryset.filter(status=Status.DRAFT))
+        for item in drafts:
+            item.status = Status.IN_REVIEW
+        self._save_each(request, drafts, "Submitted for review")
+        skipped = queryset.count() - len(drafts)
+        self.message_user(request, f"{len(drafts)} submitted for review.")
+        if skipped:
+            self.message_user(
+                request, f"{skipped} skipped: only drafts can be submitted.", messages.WARNING
+            )
+
+    @admin.action(description="Publish", permissions=["publish"])
+    def publish(self, request, queryset):
+        published = []
+        for item in queryset.exclude(status=Status.PUBLISHED):
+            problems = item.publication_problems()
+            if problems:
+                self.message_user(
+                    request, f"“{item}” was not published. " + " ".join(problems), messages.ERROR
+                )
+                continue
+            item.status = Status.PUBLISHED
+            published.append(item)
+        self._save_each(request, published, "Published")
+        if published:
+            self.message_user(request, f"{len(published)} published.")
+
+    @admin.action(description="Mark reviewed today", permissions=["publish"])
+    def mark_reviewed_today(self, request, queryset):
+        today = timezone.localdate()
+        items = list(queryset)
+        for item in items:
+            item.last_reviewed = today
+            item.next_review_due = today + datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
+            item.reviewer = request.user
+        self._save_each(request, items, "Reviewed")
+        self.message_user(
+            request,
+            f"{len(items)} marked reviewed today; next review due "
+            f"{today + datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS):%d %B %Y}.",
+        )
+
+    @admin.action(description="Archive", permissions=["publish"])
+    def archive(self, request, queryset):
+        items = list(queryset.exclude(status=Status.ARCHIVED))
+        for item in items:
+            item.status = Status.ARCHIVED
+        self._save_each(request, items, "Archived")
+        self.message_user(request, f"{len(items)} archived.")
+
+    # --- plain language --------------------------------------------------------------------
+
+    @admin.display(description="Reading grade")
+    def reading_grade(self, obj):
+        summary = score(obj.summary)
+        hard = too_hard(obj)
+        text = "—" if summary is None else f"{summary.grade:g}"
+        if hard:
+            return format_html(
+                '{} <strong class="readability-warning">⚠ hard to read: {}</strong>',
+                text,
+                ", ".join(hard),
+            )
+        return text
+
+    @admin.display(description="Plain-language scores (as last saved)")
+    def plain_language(self, obj):
+        if obj is None or obj.pk is None:
+            return "Scores appear after the first save."
+        rows = []
+        for label, text, max_grade in readability_texts(obj):
+            result = score(text)
+            if result is None:
+                rows.append((label, "—", "—", "Not written yet"))
+            elif result.too_hard(max_grade):
+                rows.append(
+                    (
+                        label,
+                        f"{result.grade:g}",
+                        f"{result.reading_ease:g}",
+                        format_html(
+                            "<strong>⚠ Above grade {}: use shorter sentences and words.</strong>",
+                            max_grade,
+                        ),
+                    )
+                )
+            else:
+                rows.append((label, f"{result.grade:g}", f"{result.reading_ease:g}", "OK"))
+        return format_html(
+            '<table class="readability"><caption>Flesch-Kincaid grade (lower is easier) and '
+            "Flesch reading ease (higher is easier)</caption>"
+            '<thead><tr><th scope="col">Text</th><th scope="col">Grade</th>'
+            '<th scope="col">Reading ease</th><th scope="col">Verdict</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            format_html_join(
+                "", '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>', rows
+            ),
+        )
+
+    # --- links: view on site, preview, diff ------------------------------------------------
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published else None
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/preview/",
+                wrap(self.preview_view),
+                name=f"{prefix}_preview",
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/diff/",
+                wrap(self.diff_view),
+                name=f"{prefix}_diff",
+            ),
+            path(
+                "<path:object_id>/history/<int:history_id>/revert/",
+                wrap(require_POST(self.revert_view)),
+                name=f"{prefix}_revert",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_queryset(self):
+        return self.model._default_manager.all()
+
+    def preview_view(self, request, object_id):
+        """The draft rendered with the public page's own template, for staff only."""
+        obj = self.preview_queryset().filter(pk=unquote(object_id)).first()
+        if obj is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        response = TemplateResponse(
+            request,
+            self.preview_template,
+            {self.preview_context_name: obj, "preview": True},
+        )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def _history_record(self, request, object_id, history_id):
+        record = get_object_or_404(
+            self.model.history.model, id=unquote(object_id), history_id=history_id
+        )
+        if not self.has_view_history_or_change_history_permission(request, record.instance):
+            raise PermissionDenied
+        return record
+
+    def diff_view(self, request, object_id, history_id):
+        """What changed in one recorded version, against the version before it (or ?against=)."""
+        record = self._history_record(request, object_id, history_id)
+        against_id = request.GET.get("against")
+        if against_id:
+            if not against_id.isdigit():
+                return HttpResponseBadRequest("“against” must be the number of a version.")
+            older = get_object_or_404(
+                self.model.history.model, id=record.id, history_id=int(against_id)
+            )
+        else:
+            older = record.prev_record
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Changes to {record.instance}",
+            "record": record,
+            "older": older,
+            "changes": history.describe_changes(record, older),
+            "object_id": object_id,
+            "can_revert": self.has_change_permission(request, record.instance),
+        }
+        return TemplateResponse(request, "admin/conditions/history_diff.html", context)
+
+    def revert_view(self, request, object_id, history_id):
+        """One click: bring back the text and links of an earlier version as a new version."""
+        record = self._history_record(request, object_id, history_id)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        try:
+            history.revert(record, user=request.user)
+        except IntegrityError:
+            self.message_user(
+                request,
+                "That version cannot be brought back because its name or web address is now "
+                "used by another item.",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Brought back the text and links of the version from "
+                f"{timezone.localtime(record.history_date):%d %B %Y %H:%M}. "
+                "Status and review dates are unchanged.",
+            )
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+        )
+
+    @admin.display(description="Compare")
+    def compare(self, record):
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_diff",
+            args=[record.id, record.history_id],
+        )
+        return format_html('<a href="{}">What changed</a>', url)
 
 
 class AliasInline(admin.TabularInline):
@@ -25,24 +415,35 @@ class ConditionMechanismInline(admin.TabularInline):
 
 
 @admin.register(Condition)
-class ConditionAdmin(SimpleHistoryAdmin):
+class ConditionAdmin(EditorialAdmin):
     list_display = [
         "name",
         "status",
+        "reading_grade",
         "onset",
-        "neuropathy_frequency",
         "is_emergency",
         "code_list",
         "next_review_due",
+        "reviewer",
         "updated",
     ]
-    list_filter = ["status", "onset", "neuropathy_frequency", "is_emergency", "patterns"]
+    list_filter = [
+        "status",
+        ReviewDueFilter,
+        HardToReadFilter,
+        "onset",
+        "neuropathy_frequency",
+        "is_emergency",
+        "patterns",
+    ]
     search_fields = ["name", "slug", "aliases__name", "codes__code", "codes__display"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["codes", "symptoms", "references", "related_conditions", "reviewer"]
     filter_horizontal = ["patterns"]
     inlines = [AliasInline, ConditionMechanismInline]
-    date_hierarchy = "updated"
+    readonly_fields = ["plain_language"]
+    preview_template = "conditions/condition_detail.html"
+    preview_context_name = "condition"
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary"]}),
         (
@@ -59,6 +460,7 @@ class ConditionAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("Plain language", {"fields": ["plain_language"]}),
         (
             "Classification",
             {
@@ -72,14 +474,28 @@ class ConditionAdmin(SimpleHistoryAdmin):
             },
         ),
         ("Links", {"fields": ["codes", "symptoms", "related_conditions", "references"]}),
-        (
-            "Editorial",
-            {"fields": ["status", "last_reviewed", "next_review_due", "reviewer"]},
-        ),
+        ("Editorial", {"fields": EDITORIAL_FIELDS}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("codes")
+
+    def preview_queryset(self):
+        # The same related rows the public page shows: only published neighbours.
+        return Condition.objects.prefetch_related(
+            "aliases",
+            "codes",
+            "patterns",
+            "references",
+            "symptoms",
+            Prefetch(
+                "mechanism_links",
+                queryset=ConditionMechanism.objects.filter(
+                    mechanism__status=Status.PUBLISHED
+                ).select_related("mechanism"),
+            ),
+            Prefetch("related_conditions", queryset=Condition.objects.published()),
+        )
 
     @admin.display(description="Codes")
     def code_list(self, condition):
@@ -87,22 +503,44 @@ class ConditionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Mechanism)
-class MechanismAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "status", "nerve_site", "condition_count", "next_review_due", "updated"]
-    list_filter = ["status", "nerve_site"]
+class MechanismAdmin(EditorialAdmin):
+    list_display = [
+        "name",
+        "status",
+        "reading_grade",
+        "nerve_site",
+        "condition_count",
+        "next_review_due",
+        "reviewer",
+        "updated",
+    ]
+    list_filter = ["status", ReviewDueFilter, HardToReadFilter, "nerve_site"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["references", "reviewer"]
+    readonly_fields = ["plain_language"]
+    preview_template = "conditions/mechanism_detail.html"
+    preview_context_name = "mechanism"
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "explanation", "nerve_site"]}),
+        ("Plain language", {"fields": ["plain_language"]}),
         ("Links", {"fields": ["references"]}),
-        ("Editorial", {"fields": ["status", "last_reviewed", "next_review_due", "reviewer"]}),
+        ("Editorial", {"fields": EDITORIAL_FIELDS}),
     ]
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
+
+    def preview_queryset(self):
+        return Mechanism.objects.prefetch_related(
+            "references",
+            Prefetch(
+                "condition_links",
+                queryset=ConditionMechanism.objects.filter(condition__status=Status.PUBLISHED)
+                .select_related("condition")
+                .order_by("role", "condition__name"),
+            ),
+        )
 
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):

@@ -1,9 +1,12 @@
 """Plain-language scores for content, the same ones the admin and the content tests use."""
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass
 
 import textstat
+from django.core.cache import cache
 
 # Above these Flesch-Kincaid grades the text is flagged as hard to read.
 SUMMARY_MAX_GRADE = 8
@@ -26,8 +29,41 @@ class Score:
         return self.grade > max_grade
 
 
+def _cache_key(text):
+    # Keyed by the text's hash: unchanged text is never scored twice, on any server.
+    return "readability:v1:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=8192)
 def score(text):
     """Flesch-Kincaid grade and Flesch reading ease of a piece of (Markdown) text."""
+    if not (text or "").strip():
+        return None
+    key = _cache_key(text)
+    cached = cache.get(key)
+    if cached is None:
+        result = _compute_score(text)
+        cache.set(key, _cached_form(result), timeout=None)
+        return result
+    return Score(*cached) if cached else None
+
+
+def scores(texts):
+    """{text: Score or None} for many texts, asking the shared cache once for all of them."""
+    texts = {text for text in texts if (text or "").strip()}
+    keys = {_cache_key(text): text for text in texts}
+    found = cache.get_many(keys)
+    results = {keys[key]: Score(*value) if value else None for key, value in found.items()}
+    missing = texts - results.keys()
+    computed = {text: _compute_score(text) for text in missing}
+    cache.set_many(
+        {_cache_key(text): _cached_form(result) for text, result in computed.items()},
+        timeout=None,
+    )
+    return results | computed
+
+
+def _compute_score(text):
     plain = strip_markdown(text)
     if not plain:
         return None
@@ -37,3 +73,8 @@ def score(text):
         grade=round(textstat.flesch_kincaid_grade(plain), 1),
         reading_ease=round(textstat.flesch_reading_ease(plain), 1),
     )
+
+
+def _cached_form(result):
+    # An empty tuple, not None, stands for "no words to score", so it is cached too.
+    return (result.grade, result.reading_ease) if result else ()

@@ -1,0 +1,97 @@
+"""Write all content as natural-key fixtures, in the fixtures/ layout, for `load_content`."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core import serializers
+from django.core.management import BaseCommand, CommandError
+from django.db import transaction
+
+from conditions.models import (
+    Alias,
+    ClinicalCode,
+    Condition,
+    ConditionMechanism,
+    Mechanism,
+    NeuropathyPattern,
+    Reference,
+    Symptom,
+)
+
+# One file per model, in an order where every file only refers to files before it.
+# History tables are not content and are never exported.
+CONTENT_FILES = [
+    ("00_neuropathy_patterns.json", NeuropathyPattern),
+    ("01_references.json", Reference),
+    ("02_codes.json", ClinicalCode),
+    ("03_symptoms.json", Symptom),
+    ("04_mechanisms.json", Mechanism),
+    ("05_conditions.json", Condition),
+    ("06_aliases.json", Alias),
+    ("07_condition_mechanisms.json", ConditionMechanism),
+]
+
+
+def serialize(queryset):
+    # Natural keys throughout, so the files load into any database whatever its ids.
+    return serializers.serialize(
+        "json",
+        queryset.order_by("pk"),
+        indent=1,
+        ensure_ascii=False,
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Export all content as natural-key fixtures (one file per model, like fixtures/), "
+        "or as one file when --output ends in .json. Reviewers are referred to by username."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            default=str(settings.FIXTURE_DIRS[0]),
+            help="A directory (default: the fixtures directory) or a .json file.",
+        )
+
+    def handle(self, *args, output, verbosity=1, **options):
+        target = Path(output)
+        # One snapshot: every file describes the same moment, even while editors work.
+        with transaction.atomic():
+            if target.suffix == ".json":
+                self._write_one_file(target)
+                written = [target]
+            else:
+                written = self._write_directory(target)
+        if verbosity:
+            for path in written:
+                self.stdout.write(f"Wrote {path}")
+
+    def _write_directory(self, directory):
+        if directory.exists() and not directory.is_dir():
+            raise CommandError(f"{directory} is not a directory.")
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, model in CONTENT_FILES:
+            path = directory / name
+            path.write_text(serialize(model._default_manager.all()) + "\n", encoding="utf-8")
+            written.append(path)
+        return written
+
+    def _write_one_file(self, path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        objects = []
+        for _, model in CONTENT_FILES:
+            objects.extend(model._default_manager.order_by("pk"))
+        text = serializers.serialize(
+            "json",
+            objects,
+            indent=1,
+            ensure_ascii=False,
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )
+        path.write_text(text + "\n", encoding="utf-8")
