@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "simple_history",
     "axes",
     "conditions",
@@ -35,6 +38,8 @@ MIDDLEWARE = [
     # Outermost of the database users, so an unreachable database becomes a friendly 503.
     "conditions.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, so even its redirects carry the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,12 +118,51 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # How long a review stays valid before the content must be checked again.
 REVIEW_INTERVAL_DAYS = env.int("REVIEW_INTERVAL_DAYS", default=365)
 
+# The public API is read-only and anonymous: no sessions or CSRF, a throttle per client address.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "conditions.api.schema.PublicApiSchema",
+    "EXCEPTION_HANDLER": "conditions.api.exceptions.json_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # `?format=` is not a parameter of this API; an unknown parameter is a 400.
+    "URL_FORMAT_OVERRIDE": None,
 }
+# Requests per client address; read on every request so tests can override it.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
+# How long browsers and shared caches may reuse an API response (seconds).
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=300)
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Autoimmune neuropathy portal API",
+    "DESCRIPTION": (
+        "Read-only, public JSON API for the portal's published content. "
+        "Every invalid query parameter gives a 400 naming the parameter and the values it "
+        "accepts; unknown paths and slugs give a 404; write methods give a 405; "
+        "too many requests give a 429 with Retry-After. Responses carry an ETag "
+        "(send If-None-Match for a 304) and Cache-Control for public caching."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from the sidecar package's static files: no CDN, no third-party requests.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "OnsetEnum": "conditions.models.Onset",
+        "FrequencyEnum": "conditions.models.Frequency",
+        "FibreEnum": "conditions.models.Fibre",
+        "CodeSystemEnum": "conditions.models.CodeSystem",
+    },
+}
+
+# Public education content: any site may read the API, but only read it.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = env.bool("DEBUG", default=False)
+# High enough that no test trips it by accident; the throttling test lowers it itself.
+API_THROTTLE_RATE = "100000/minute"
 # Client.login() authenticates without a request, which django-axes refuses; the lockout tests
 # (tests/test_security.py) switch it back on with override_settings(AXES_ENABLED=True).
 AXES_ENABLED = False

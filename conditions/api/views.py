@@ -1,0 +1,423 @@
+"""Read-only viewsets for the public API. Only published content ever leaves through here.
+
+Every endpoint is strict about its query string: an unknown parameter or an invalid value is a
+400 naming it (see exceptions.py for the body), never silently ignored.
+"""
+
+import re
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils.cache import patch_cache_control
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import conditional_page
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters, pagination, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from conditions.filters import ConditionFilter
+from conditions.models import (
+    CODE_EXAMPLES,
+    CodeSystem,
+    Condition,
+    ConditionMechanism,
+    Mechanism,
+    Symptom,
+)
+
+from . import serializers
+from .lookup import (
+    INFOBUTTON_CODE,
+    INFOBUTTON_SYSTEM,
+    SYSTEM_OIDS,
+    InvalidLookup,
+    matching_codes,
+    parse_query,
+)
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
+
+
+class AnonymousThrottle(AnonRateThrottle):
+    """Per-address limit, read from settings on each request so it can be tuned and tested."""
+
+    def get_rate(self):
+        return settings.API_THROTTLE_RATE
+
+
+class StrictPageNumberPagination(pagination.PageNumberPagination):
+    """Page numbers from 1; a bad `page` or `page_size` is a 400, a page past the end a 404."""
+
+    page_size = PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+    invalid_page_message = "Page {page_number} does not exist: {message}."
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        # Refused rather than clamped: a client asking for 500 should learn it gets 100.
+        if not WHOLE_NUMBER.match(raw) or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        number = {"type": "integer", "minimum": 1}
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1. A page past the last gives a 404.",
+                "schema": number,
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page (default {self.page_size}).",
+                "schema": {**number, "maximum": self.max_page_size},
+            },
+        ]
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and (not WHOLE_NUMBER.match(raw) or int(raw) < 1):
+            raise ValidationError({"page": ["Must be a whole number from 1."]})
+        return super().paginate_queryset(queryset, request, view)
+
+
+class StrictOrderingFilter(filters.OrderingFilter):
+    """DRF's ordering, but an unknown field is a 400 instead of being quietly dropped."""
+
+    def get_ordering(self, request, queryset, view):
+        raw = request.query_params.get(self.ordering_param)
+        if raw is None:
+            return self.get_default_ordering(view)
+        terms = [term.strip() for term in raw.split(",")]
+        accepted = ordering_choices(view)
+        if not raw or any(term not in accepted for term in terms):
+            raise ValidationError(
+                {self.ordering_param: [f"Choose from {', '.join(accepted)} (comma-separated)."]}
+            )
+        return terms
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort order; a leading minus reverses it. Default: name.",
+                "schema": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ordering_choices(view)},
+                },
+                "style": "form",
+                "explode": False,
+            }
+        ]
+
+
+def ordering_choices(view):
+    return [
+        prefix + field for field in getattr(view, "ordering_fields", []) for prefix in ("", "-")
+    ]
+
+
+def filter_accepted_values(filterset_class):
+    """What each FilterSet parameter accepts, read off its form so it never drifts."""
+    accepted = {}
+    for name, field in filterset_class().form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if queryset is not None:
+            accepted[name] = [
+                str(value) for value in queryset.values_list(field.to_field_name, flat=True)
+            ]
+        elif getattr(field, "choices", None):
+            accepted[name] = [str(value) for value, _ in field.choices if value != ""]
+        else:
+            max_length = getattr(field, "max_length", None)
+            limit = f" up to {max_length} characters" if max_length else ""
+            accepted[name] = [f"any text{limit}"]
+    return accepted
+
+
+class ConditionFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, named so the schema can document its slug filters (schema.py)."""
+
+
+# Parameters of the shared FilterSet that the API replaces: it orders with DRF's `ordering`.
+API_EXCLUDED_FILTERS = {"sort"}
+
+
+@method_decorator(conditional_page, name="dispatch")
+class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Shared by every endpoint: strict query strings, throttling and public caching."""
+
+    throttle_classes = [AnonymousThrottle]
+    pagination_class = StrictPageNumberPagination
+    filter_backends = []
+    lookup_field = "slug"
+
+    def allowed_parameters(self):
+        if self.action != "list":
+            return set()
+        allowed = {"page", "page_size"}
+        if getattr(self, "filterset_class", None):
+            allowed |= set(self.filterset_class.base_filters) - API_EXCLUDED_FILTERS
+        if getattr(self, "ordering_fields", None):
+            allowed.add("ordering")
+        return allowed
+
+    def accepted_values(self):
+        accepted = {
+            "page": ["a whole number from 1 to the last page"],
+            "page_size": [f"a whole number from 1 to {MAX_PAGE_SIZE}"],
+            "ordering": ordering_choices(self),
+        }
+        if getattr(self, "filterset_class", None):
+            accepted.update(filter_accepted_values(self.filterset_class))
+        allowed = sorted(self.allowed_parameters())
+        unknown = set(self.request.query_params) - set(allowed) if self.request else set()
+        accepted.update({name: allowed or ["no query parameters"] for name in unknown})
+        return accepted
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_parameters())
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List published conditions",
+        description=(
+            "Filtered with exactly the parameters of the HTML list at /conditions/ (the same "
+            "FilterSet), ordered with `ordering`, paginated by page number."
+        ),
+        # The HTML list's `sort` is replaced here by DRF's `ordering`.
+        parameters=[OpenApiParameter("sort", exclude=True)],
+    ),
+    retrieve=extend_schema(summary="One published condition, with every section"),
+)
+class ConditionViewSet(PublicReadOnlyViewSet):
+    """Published conditions: the list filtered like the HTML list, the detail with its text."""
+
+    filter_backends = [ConditionFilterBackend, StrictOrderingFilter]
+    filterset_class = ConditionFilter
+    ordering_fields = ["name", "updated"]
+    ordering = ["name"]
+
+    def get_queryset(self):
+        queryset = Condition.objects.published().prefetch_related(
+            "aliases",
+            "patterns",
+            "symptoms",
+            "codes",
+            "references",
+            Prefetch(
+                "mechanism_links",
+                queryset=ConditionMechanism.objects.filter(
+                    mechanism__in=Mechanism.objects.published()
+                ).select_related("mechanism"),
+                to_attr="published_mechanism_links",
+            ),
+        )
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "related_conditions",
+                    queryset=Condition.objects.published(),
+                    to_attr="published_related_conditions",
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.ConditionDetailSerializer
+        return serializers.ConditionSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published mechanisms"),
+    retrieve=extend_schema(summary="One published mechanism, with the conditions that use it"),
+)
+class MechanismViewSet(PublicReadOnlyViewSet):
+    """Published mechanisms: the ways the immune system harms peripheral nerves."""
+
+    def get_queryset(self):
+        queryset = Mechanism.objects.published().prefetch_related("references")
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "condition_links",
+                    queryset=ConditionMechanism.objects.filter(
+                        condition__in=Condition.objects.published()
+                    )
+                    .select_related("condition")
+                    .order_by("condition__name"),
+                    to_attr="published_condition_links",
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.MechanismDetailSerializer
+        return serializers.MechanismSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List symptoms"),
+    retrieve=extend_schema(summary="One symptom, with the published conditions that cause it"),
+)
+class SymptomViewSet(PublicReadOnlyViewSet):
+    """Symptoms in patients' words, with the clinical term."""
+
+    def get_queryset(self):
+        queryset = Symptom.objects.all()
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "conditions",
+                    queryset=Condition.objects.published(),
+                    to_attr="published_conditions",
+                )
+            )
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return serializers.SymptomDetailSerializer
+        return serializers.SymptomSerializer
+
+
+LOOKUP_DESCRIPTION = """Diagnosis-code lookup for health records, like MedlinePlus Connect.
+
+Send either `system` and `code`, or the HL7 Infobutton pair `mainSearchCriteria.v.cs` (a code
+system OID) and `mainSearchCriteria.v.c`. Codes are accepted with or without the dot, in any
+case (`M32.14`, `m3214`).
+
+The answer lists the published conditions whose codes relate to the code sent, best first:
+
+1. `exact`: the condition holds the code itself;
+2. `broader`: it holds a parent category (for M32.14: M32.1, then M32), closest first;
+3. `narrower` (ICD-10-CM only): it holds a more specific code inside the one sent (for M32:
+   M32.14), so a record that codes only the category still finds its condition.
+
+Each result carries the condition's code it matched on (`matched_code`) and how (`match`).
+SNOMED CT and MeSH codes match exactly only. No match gives a 200 with an empty list.
+Other Infobutton context parameters (names containing a dot, `knowledgeResponseType`) are
+accepted and ignored.
+"""
+
+
+@method_decorator(conditional_page, name="dispatch")
+class LookupView(APIView):
+    """From a diagnosis code in a health record to the published conditions that explain it."""
+
+    throttle_classes = [AnonymousThrottle]
+    plain_parameters = {"system", "code"}
+
+    def accepted_values(self):
+        return {
+            "system": list(CodeSystem.values),
+            "code": [f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem],
+            INFOBUTTON_SYSTEM: list(SYSTEM_OIDS),
+            INFOBUTTON_CODE: [
+                f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem
+            ],
+            **{
+                name: ["system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE]
+                for name in self.unknown_parameters(self.request)
+            },
+        }
+
+    @staticmethod
+    def unknown_parameters(request):
+        # An Infobutton request carries context we do not use (patient age, task, ...).
+        return sorted(
+            name
+            for name in request.query_params
+            if name not in {"system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE}
+            and "." not in name
+            and name != "knowledgeResponseType"
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
+        return response
+
+    @extend_schema(
+        summary="Find conditions by diagnosis code",
+        description=LOOKUP_DESCRIPTION,
+        parameters=[
+            OpenApiParameter("system", enum=CodeSystem.values, description="The code system."),
+            OpenApiParameter("code", description="The code, e.g. M32.14 or 40956001."),
+            OpenApiParameter(
+                INFOBUTTON_SYSTEM,
+                enum=list(SYSTEM_OIDS),
+                description="HL7 Infobutton: the code system's OID.",
+            ),
+            OpenApiParameter(INFOBUTTON_CODE, description="HL7 Infobutton: the code."),
+        ],
+        responses={200: serializers.LookupResponseSerializer},
+    )
+    def get(self, request):
+        unknown = self.unknown_parameters(request)
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        try:
+            query = parse_query(request.query_params)
+        except InvalidLookup as invalid:
+            raise ValidationError(invalid.errors) from None
+
+        best = {}  # condition id → (rank, match kind, clinical code)
+        codes = matching_codes(query)
+        links = Condition.codes.through.objects.filter(
+            clinicalcode__in=[clinical_code for clinical_code, _, _ in codes],
+            condition__in=Condition.objects.published(),
+        ).values_list("condition_id", "clinicalcode_id")
+        by_id = {
+            clinical_code.pk: (rank, kind, clinical_code) for clinical_code, kind, rank in codes
+        }
+        for condition_id, code_id in links:
+            candidate = by_id[code_id]
+            if condition_id not in best or candidate[0] < best[condition_id][0]:
+                best[condition_id] = candidate
+
+        conditions = ConditionViewSet(action="list", request=request).get_queryset()
+        results = []
+        for condition in conditions.filter(pk__in=best):
+            rank, kind, clinical_code = best[condition.pk]
+            condition.match, condition.matched_code = kind, clinical_code
+            results.append((rank, condition.name, condition))
+        results.sort(key=lambda result: result[:2])
+        payload = {
+            "query": {"system": query.system, "code": query.code},
+            "count": len(results),
+            "results": serializers.LookupResultSerializer(
+                [condition for _, _, condition in results], many=True, context={"request": request}
+            ).data,
+        }
+        return Response(payload)
