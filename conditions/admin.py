@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
+from . import views as public_views
 from .forms import EditorialForm, publish_permission
 from .models import (
     CONDITION_SECTIONS,
@@ -119,7 +120,6 @@ class EditorialAdmin(SimpleHistoryAdmin):
     history_list_display = ["compare"]
     list_select_related = ["reviewer"]
     preview_template = None
-    preview_context_name = None
 
     # --- permissions ---------------------------------------------------------------------
 
@@ -318,6 +318,10 @@ class EditorialAdmin(SimpleHistoryAdmin):
     def preview_queryset(self):
         return self.model._default_manager.all()
 
+    def preview_context(self, request, obj):
+        """The context the public view gives its template, built for `obj`."""
+        raise NotImplementedError
+
     def preview_view(self, request, object_id):
         """The draft rendered with the public page's own template, for staff only."""
         obj = self.preview_queryset().filter(pk=unquote(object_id)).first()
@@ -325,11 +329,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        response = TemplateResponse(
-            request,
-            self.preview_template,
-            {self.preview_context_name: obj, "preview": True},
-        )
+        context = {**self.preview_context(request, obj), "preview": True}
+        response = TemplateResponse(request, self.preview_template, context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -443,7 +444,6 @@ class ConditionAdmin(EditorialAdmin):
     inlines = [AliasInline, ConditionMechanismInline]
     readonly_fields = ["plain_language"]
     preview_template = "conditions/condition_detail.html"
-    preview_context_name = "condition"
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary"]}),
         (
@@ -497,6 +497,12 @@ class ConditionAdmin(EditorialAdmin):
             Prefetch("related_conditions", queryset=Condition.objects.published()),
         )
 
+    def preview_context(self, request, obj):
+        return {
+            "condition": obj,
+            "structured_data": public_views.condition_structured_data(request, obj),
+        }
+
     @admin.display(description="Codes")
     def code_list(self, condition):
         return ", ".join(code.code for code in condition.codes.all())
@@ -520,7 +526,6 @@ class MechanismAdmin(EditorialAdmin):
     autocomplete_fields = ["references", "reviewer"]
     readonly_fields = ["plain_language"]
     preview_template = "conditions/mechanism_detail.html"
-    preview_context_name = "mechanism"
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "explanation", "nerve_site"]}),
         ("Plain language", {"fields": ["plain_language"]}),
@@ -541,6 +546,9 @@ class MechanismAdmin(EditorialAdmin):
                 .order_by("role", "condition__name"),
             ),
         )
+
+    def preview_context(self, request, obj):
+        return {"mechanism": obj, "diagram_templates": public_views.DIAGRAM_TEMPLATES}
 
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):
