@@ -56,6 +56,12 @@ def test_loading_twice_creates_no_duplicates(content):
     assert counts() == before
 
 
+def test_coverage(content):
+    assert Condition.objects.published().count() >= 20
+    assert Mechanism.objects.published().count() >= 10
+    assert Symptom.objects.count() >= 15
+
+
 def test_the_foundation_conditions_are_there(content):
     slugs = set(Condition.objects.published().values_list("slug", flat=True))
     assert {
