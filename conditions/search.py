@@ -91,6 +91,7 @@ class SearchIndex:
     body_words: dict = field(default_factory=lambda: defaultdict(set))
     typo_neighbours: dict = field(default_factory=lambda: defaultdict(set))  # deletion → words
     sorted_vocabulary: list = field(default_factory=list)
+    title_words_by_letter: dict = field(default_factory=lambda: defaultdict(set))
 
     def add(self, kind, pk, name, titles, body):
         key = (kind, pk)
@@ -110,6 +111,8 @@ class SearchIndex:
                 for variant in deletions(word):
                     self.typo_neighbours[variant].add(word)
         self.sorted_vocabulary = sorted(vocabulary)
+        for word in self.title_words:
+            self.title_words_by_letter[word[:1]].add(word)
         return self
 
     def expansions(self, word):
@@ -190,15 +193,22 @@ class SearchIndex:
         return suggestion
 
     def _candidates(self, word):
-        # Two typos: words sharing a two-letter-deletion variant; cheap look-ups, no full scan.
+        """Title words within about two typos of a word, found without scanning everything."""
         variants = {word} | deletions(word)
         variants |= {smaller for variant in deletions(word) for smaller in deletions(variant)}
         candidates = set()
         for variant in variants:
             candidates |= self.typo_neighbours.get(variant, set())
-        return [candidate for candidate in candidates if candidate in self.title_words] or list(
-            candidates
-        )
+        candidates = {candidate for candidate in candidates if candidate in self.title_words}
+        if not candidates:
+            # Two substitutions ("vaskulitys"): compare with the few title words that share the
+            # first letter and about the same length.
+            candidates = {
+                candidate
+                for candidate in self.title_words_by_letter.get(word[:1], ())
+                if abs(len(candidate) - len(word)) <= 2
+            }
+        return list(candidates)
 
 
 def query_words(query):

@@ -1,0 +1,138 @@
+"""Search forgives case, accents, aliases and one typo per word, and ranks names first."""
+
+import pytest
+from django.core.cache import cache
+
+from conditions import search
+from conditions.cache import content_version
+from conditions.models import Alias, Condition
+from tests.factories import ConditionFactory, MechanismFactory, SymptomFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+def names(query):
+    return [document.name for _, document in search.search(query)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sjögren's", "sjogren s"),
+        ("  GUILLAIN\u2013Barré  ", "guillain barre"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalise(text, expected):
+    assert search.normalise(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sjogren", "Sjögren's disease"),
+        ("SJÖGREN", "Sjögren's disease"),
+        ("lupus", "Systemic lupus erythematosus"),
+        ("SLE", "Systemic lupus erythematosus"),
+        ("gbs", "Guillain-Barré syndrome"),
+        ("guillan barre", "Guillain-Barré syndrome"),
+        ("guillain-barre", "Guillain-Barré syndrome"),
+        ("vasculitus", "Systemic vasculitis"),
+        ("rheumatiod arthritis", "Rheumatoid arthritis"),
+    ],
+)
+def test_real_content_is_found_first(content, query, expected):
+    assert names(query)[0] == expected
+
+
+def test_cidp_abbreviation_matches_alias(db):
+    condition = ConditionFactory(name="Chronic inflammatory demyelinating polyneuropathy")
+    Alias.objects.create(condition=condition, name="CIDP", is_abbreviation=True)
+    assert names("cidp") == [condition.name]
+
+
+def test_name_matches_rank_above_body_matches(db):
+    body_only = ConditionFactory(name="Aardvark disease", overview="Can look like lupus.")
+    by_name = ConditionFactory(name="Zebra lupus")
+    results = names("lupus")
+    assert results.index(by_name.name) < results.index(body_only.name)
+
+
+def test_every_word_must_match(db):
+    ConditionFactory(name="Lupus nephritis")
+    ConditionFactory(name="Lupus pernio")
+    assert names("lupus pernio") == ["Lupus pernio"]
+
+
+def test_short_words_are_not_typo_matched(db):
+    ConditionFactory(name="MS", summary="A summary.", overview="x", nerve_effects="x")
+    assert names("ma") == []
+
+
+def test_unpublished_content_is_not_indexed(db):
+    ConditionFactory(name="Secret draft condition", status="draft")
+    MechanismFactory(name="Secret draft mechanism", status="draft")
+    assert names("secret") == []
+
+
+def test_mechanisms_and_symptoms_are_searched(db):
+    mechanism = MechanismFactory(name="Demyelination")
+    symptom = SymptomFactory(name="Pins and needles", clinical_term="paraesthesia")
+    kinds = {document.kind: document.pk for _, document in search.search("demyelinaton")}
+    assert kinds == {search.MECHANISM: mechanism.pk}
+    assert [d.pk for _, d in search.search("paraesthesia")] == [symptom.pk]
+
+
+def test_edit_is_searchable_at_once(db):
+    condition = ConditionFactory(name="Old name")
+    assert names("old") == ["Old name"]
+    version = content_version()
+    condition.name = "Fresh name"
+    condition.save()
+    assert content_version() != version
+    assert names("fresh") == ["Fresh name"]
+    assert names("old") == []
+
+
+def test_alias_added_bumps_content_version(db):
+    condition = ConditionFactory(name="Something long")
+    version = content_version()
+    Alias.objects.create(condition=condition, name="SL", is_abbreviation=True)
+    assert content_version() > version
+    assert names("sl") == ["Something long"]
+
+
+def test_did_you_mean_offers_a_query_that_finds_something(content):
+    suggestion = search.suggest("vaskulitys")
+    assert suggestion == "vasculitis"
+    assert names(suggestion)
+
+
+def test_did_you_mean_fixes_each_misspelt_word(content):
+    assert names("sistemik vaskulitys") == []
+    assert search.suggest("sistemik vaskulitys") == "systemic vasculitis"
+
+
+def test_no_suggestion_for_nonsense(content):
+    assert search.suggest("qqqqqqqq zzzzzzz") is None
+
+
+def test_search_conditions_orders_by_relevance(db):
+    ConditionFactory(name="Aardvark", overview="Mentions vasculitis once.")
+    ConditionFactory(name="Systemic vasculitis")
+    queryset = search.search_conditions(Condition.objects.published(), "vasculitis")
+    assert [c.name for c in queryset] == ["Systemic vasculitis", "Aardvark"]
+
+
+def test_index_scales_without_full_scans(db):
+    """A query looks words up; it never touches documents that share no word with it."""
+    index = search.SearchIndex()
+    for number in range(5000):
+        index.add(search.CONDITION, number, f"Condition {number}", [f"Condition {number}"], "")
+    index.add(search.CONDITION, 99999, "Lupus", ["Lupus", "SLE"], "")
+    index.finish()
+    assert [d.pk for _, d in index.search("lupsu")] == [99999]

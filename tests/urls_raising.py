@@ -1,0 +1,10 @@
+"""A URLconf with a view that fails, to check the 500 page (used by tests/test_views.py)."""
+
+from django.urls import include, path
+
+
+def boom(request):
+    raise RuntimeError("deliberate failure for the 500 page test")
+
+
+urlpatterns = [path("boom/", boom), path("", include("portal.urls"))]
