@@ -1,10 +1,13 @@
 """The real content in fixtures/: it loads, it obeys the publishing rules, it reads plainly."""
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
+from django.template.loader import render_to_string
 
 from conditions.models import (
     CONDITION_SECTIONS,
@@ -15,6 +18,7 @@ from conditions.models import (
     ConditionMechanism,
     Frequency,
     Mechanism,
+    NerveSite,
     Reference,
     Symptom,
 )
@@ -173,3 +177,87 @@ def test_vasculitic_neuropathy_is_described_as_painful_and_patchy(content):
     vasculitis = Condition.objects.get(slug="systemic-vasculitis")
     assert "painful and patchy" in vasculitis.summary
     assert vasculitis.patterns.filter(slug="mononeuritis-multiplex").exists()
+
+
+class PartParser(HTMLParser):
+    """Collects the SVG's addressable parts and its accessibility hooks from rendered HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts = {}
+        self.svg = None
+        self.ids = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if tag == "svg":
+            self.svg = attrs
+        if tag == "g" and attrs.get("id", "").startswith(("nerve-part-", "pattern-")):
+            self.parts[attrs["id"]] = attrs
+
+
+def parse(html):
+    parser = PartParser()
+    parser.feed(html)
+    return parser
+
+
+def highlighted(parser):
+    return sorted(
+        i for i, a in parser.parts.items() if "is-highlighted" in a.get("class", "").split()
+    )
+
+
+@pytest.mark.parametrize("template", ["nerve_diagram", "pattern_diagram"])
+def test_diagrams_are_accessible_and_small(template):
+    html = render_to_string(f"includes/{template}.html")
+    parser = parse(html)
+    assert parser.svg["role"] == "img"
+    labelled_by = parser.svg["aria-labelledby"].split()
+    assert all(label in parser.ids for label in labelled_by)
+    assert "<title" in html
+    assert "<desc" in html
+    assert "<text" in html
+    assert "<figcaption" in html  # the visible text alternative
+    assert "style=" not in html  # a strict CSP forbids inline styles
+    assert parser.svg["viewbox"]
+    assert parser.svg["width"] == "100%"
+    assert len(html.encode()) < 15_000
+    assert highlighted(parser) == []
+
+
+def test_nerve_diagram_has_a_part_for_every_site_in_use(content):
+    parser = parse(render_to_string("includes/nerve_diagram.html"))
+    for site in set(Mechanism.objects.values_list("nerve_site", flat=True)) | set(NerveSite.values):
+        assert parser.parts[f"nerve-part-{site}"]["data-site"] == site
+
+
+@pytest.mark.parametrize("site", NerveSite.values)
+def test_nerve_diagram_highlights_exactly_the_given_part(site):
+    html = render_to_string("includes/nerve_diagram.html", {"highlight": site})
+    assert highlighted(parse(html)) == [f"nerve-part-{site}"]
+    assert html.count("(affected)") == 2  # in the picture and in the text alternative
+
+
+@pytest.mark.parametrize(
+    "highlight, expected",
+    [
+        ("mononeuritis-multiplex", ["pattern-mononeuritis-multiplex"]),
+        ("symmetric-length-dependent", ["pattern-symmetric-length-dependent"]),
+        (
+            ["symmetric-length-dependent", "mononeuritis-multiplex"],
+            ["pattern-mononeuritis-multiplex", "pattern-symmetric-length-dependent"],
+        ),
+        ("small-fibre", []),
+    ],
+)
+def test_pattern_diagram_highlights_the_given_patterns(highlight, expected):
+    html = render_to_string("includes/pattern_diagram.html", {"highlight": highlight})
+    assert highlighted(parse(html)) == expected
+    assert html.count("This is the pattern on this page") == len(expected)
+
+
+def test_diagram_stylesheet_is_a_static_file():
+    assert finders.find("css/diagram.css")
