@@ -448,3 +448,15 @@ def test_docs_page_loads_nothing_from_another_host(client):
     assert addresses
     assert all(address.startswith("/") for address in addresses), addresses
     assert "//" not in "".join(address[1:] for address in addresses)
+
+
+def test_every_published_fixture_condition_is_served_and_found_by_its_codes(client, content):
+    published = models.Condition.objects.published().prefetch_related("codes")
+    assert published
+    listed = slugs(client.get("/api/v1/conditions/", {"page_size": 100}))
+    assert set(listed) == {condition.slug for condition in published}
+    for condition in published:
+        assert client.get(f"/api/v1/conditions/{condition.slug}/").status_code == 200
+        for code in condition.codes.all():
+            found = client.get("/api/v1/lookup/", {"system": code.system, "code": code.code})
+            assert condition.slug in [result["slug"] for result in found.json()["results"]]
