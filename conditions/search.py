@@ -135,10 +135,10 @@ class SearchIndex:
             found[word] = True
         return found
 
-    def word_scores(self, word):
-        """{document key: best score} for one query word."""
+    def word_scores(self, expansions):
+        """{document key: best score} for one query word's expansions."""
         scores = {}
-        for candidate, exact in self.expansions(word).items():
+        for candidate, exact in expansions.items():
             for key in self.title_words.get(candidate, ()):
                 scores[key] = max(scores.get(key, 0), TITLE_EXACT if exact else TITLE_NEAR)
             for key in self.body_words.get(candidate, ()):
@@ -150,26 +150,22 @@ class SearchIndex:
         words = query_words(query)
         if not words:
             return []
+        expansions = [self.expansions(word) for word in words]
         totals = None
-        for word in words:
-            scores = self.word_scores(word)
+        for word_expansions in expansions:
+            scores = self.word_scores(word_expansions)
             if totals is None:
                 totals = scores
             else:
                 totals = {key: totals[key] + scores[key] for key in totals.keys() & scores.keys()}
             if not totals:
                 return []
-        phrase = " ".join(words)
         results = []
         for key, score in totals.items():
             document = self.documents[key]
             if kinds and document.kind not in kinds:
                 continue
-            if phrase in document.titles:
-                score += WHOLE_TITLE_BONUS
-            elif any(f" {phrase} " in f" {title} " for title in document.titles):
-                score += TITLE_PHRASE_BONUS
-            results.append((score, document))
+            results.append((score + title_bonus(document.titles, expansions), document))
         results.sort(key=lambda result: (-result[0], result[1].name.lower()))
         return results
 
@@ -209,6 +205,21 @@ class SearchIndex:
                 if abs(len(candidate) - len(word)) <= 2
             }
         return list(candidates)
+
+
+def title_bonus(titles, expansions):
+    """Extra relevance when the query (typos forgiven) is a whole name or alias, or part of one."""
+    best = 0
+    for title in titles:
+        title_words = title.split()
+        length = len(expansions)
+        for start in range(len(title_words) - length + 1):
+            if all(title_words[start + offset] in expansions[offset] for offset in range(length)):
+                best = max(
+                    best,
+                    WHOLE_TITLE_BONUS if len(title_words) == length else TITLE_PHRASE_BONUS,
+                )
+    return best
 
 
 def query_words(query):
