@@ -26,8 +26,8 @@ MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_LIMIT = 50
 # Sent by static/js/filters.js to fetch just the result list.
 PARTIAL_HEADER = "X-Partial"
-# The nerve diagram comes from the content work; until it exists the page simply goes without.
-DIAGRAM_TEMPLATES = ["includes/nerve_diagram.html", "includes/no_diagram.html"]
+# The patterns templates/includes/pattern_diagram.html draws.
+DIAGRAMMED_PATTERNS = {"symmetric-length-dependent", "mononeuritis-multiplex"}
 
 
 def published_conditions():
@@ -150,11 +150,16 @@ def condition_detail(request, slug):
         ),
     )
     condition = get_object_or_404(conditions, slug=slug)
-    return render(
-        request,
-        "conditions/condition_detail.html",
-        {"condition": condition, "structured_data": condition_structured_data(request, condition)},
-    )
+    context = {
+        "condition": condition,
+        "structured_data": condition_structured_data(request, condition),
+        "diagram_patterns": [
+            pattern.slug
+            for pattern in condition.patterns.all()
+            if pattern.slug in DIAGRAMMED_PATTERNS
+        ],
+    }
+    return render(request, "conditions/condition_detail.html", context)
 
 
 def condition_structured_data(request, condition):
@@ -211,8 +216,7 @@ def mechanism_detail(request, slug):
         ),
     )
     mechanism = get_object_or_404(mechanisms, slug=slug)
-    context = {"mechanism": mechanism, "diagram_templates": DIAGRAM_TEMPLATES}
-    return render(request, "conditions/mechanism_detail.html", context)
+    return render(request, "conditions/mechanism_detail.html", {"mechanism": mechanism})
 
 
 @require_safe

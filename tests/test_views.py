@@ -8,7 +8,15 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from conditions.models import Alias, ConditionMechanism, Evidence, Role, Status
+from conditions.models import (
+    Alias,
+    ConditionMechanism,
+    Evidence,
+    NerveSite,
+    NeuropathyPattern,
+    Role,
+    Status,
+)
 from tests.factories import (
     ClinicalCodeFactory,
     ConditionFactory,
@@ -25,7 +33,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def world(db):
-    mechanism = MechanismFactory(name="Demyelination", slug="demyelination")
+    mechanism = MechanismFactory(
+        name="Demyelination", slug="demyelination", nerve_site=NerveSite.MYELIN
+    )
     symptom = SymptomFactory(name="pins and needles", slug="pins", clinical_term="paraesthesia")
     condition = ConditionFactory(
         name="Guillain-Barré syndrome",
@@ -162,7 +172,20 @@ def test_mechanism_page_lists_published_conditions_with_role(client, world):
     html = client.get(world["mechanism"].get_absolute_url()).content.decode()
     assert world["condition"].name in html
     assert "Primary cause · evidence: strong" in html
-    assert "Part of the nerve affected" in html or "part of the nerve affected" in html
+    assert "The part of the nerve affected: <strong>Demyelination" not in html
+    assert 'id="nerve-part-myelin"' in html
+    assert "(affected)" in html
+    assert "css/diagram.css" in html
+
+
+def test_condition_page_shows_pattern_diagram_for_drawn_patterns(client, db):
+    condition = ConditionFactory()
+    condition.patterns.add(NeuropathyPattern.objects.get(slug="mononeuritis-multiplex"))
+    html = client.get(condition.get_absolute_url()).content.decode()
+    assert 'class="pattern-diagram' in html
+    assert "(this pattern)" in html
+    plain = ConditionFactory()
+    assert "pattern-diagram" not in client.get(plain.get_absolute_url()).content.decode()
 
 
 def test_symptom_page(client, world):
