@@ -494,13 +494,22 @@ class ConditionAdmin(EditorialAdmin):
                     mechanism__status=Status.PUBLISHED
                 ).select_related("mechanism"),
             ),
-            Prefetch("related_conditions", queryset=Condition.objects.published()),
+            Prefetch(
+                "related_conditions",
+                queryset=Condition.objects.published().only("pk", "name", "slug", "summary"),
+            ),
         )
 
     def preview_context(self, request, obj):
+        # Mirrors views.condition_detail; tests compare the two pages so they cannot drift.
         return {
             "condition": obj,
             "structured_data": public_views.condition_structured_data(request, obj),
+            "diagram_patterns": [
+                pattern.slug
+                for pattern in obj.patterns.all()
+                if pattern.slug in public_views.DIAGRAMMED_PATTERNS
+            ],
         }
 
     @admin.display(description="Codes")
@@ -548,7 +557,8 @@ class MechanismAdmin(EditorialAdmin):
         )
 
     def preview_context(self, request, obj):
-        return {"mechanism": obj, "diagram_templates": public_views.DIAGRAM_TEMPLATES}
+        # Mirrors views.mechanism_detail; tests compare the two pages so they cannot drift.
+        return {"mechanism": obj}
 
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):

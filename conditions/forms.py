@@ -54,9 +54,17 @@ class EditorialForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        stored_status = None
         if self.instance.pk is not None:
             self._check_version(cleaned_data.get("loaded_version"))
-        self._check_publishing(cleaned_data)
+            # Today's status, not the form's starting one: a revert form starts from an old one.
+            stored_status = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("status", flat=True)
+                .first()
+            )
+        self._check_publishing(cleaned_data, stored_status)
         return cleaned_data
 
     def _check_version(self, loaded_version):
@@ -65,20 +73,24 @@ class EditorialForm(forms.ModelForm):
                 STALE_MESSAGE.format(name=self._meta.model._meta.verbose_name), code="stale"
             )
 
-    def _check_publishing(self, cleaned_data):
+    def _check_publishing(self, cleaned_data, stored_status):
         status = cleaned_data.get("status")
-        if status not in PUBLISH_STATES:
-            return
-        original_status = self.initial.get("status") if self.instance.pk else None
-        if status != original_status and not (
-            self.user and self.user.has_perm(publish_permission(self._meta.model))
-        ):
-            self.add_error(
-                "status",
-                f"Only medical reviewers can set “{Status(status).label}”. "
-                "Set it to “In review” and a medical reviewer will publish it.",
-            )
-            return
+        may_publish = self.user and self.user.has_perm(publish_permission(self._meta.model))
+        if status != stored_status and not may_publish:
+            if status in PUBLISH_STATES:
+                self.add_error(
+                    "status",
+                    f"Only medical reviewers can set “{Status(status).label}”. "
+                    "Set it to “In review” and a medical reviewer will publish it.",
+                )
+                return
+            if stored_status in PUBLISH_STATES:
+                self.add_error(
+                    "status",
+                    "Only medical reviewers can change the status of "
+                    f"{Status(stored_status).label.lower()} content.",
+                )
+                return
         if status == Status.PUBLISHED:
             problems = self.unsaved_instance(cleaned_data).publication_problems(
                 related=self._submitted_relations(cleaned_data)

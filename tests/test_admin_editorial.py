@@ -1,6 +1,7 @@
 """The editorial workflow in the admin: roles, publishing checks, locking, actions, preview."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conditions.forms import STALE_MESSAGE
-from conditions.models import Condition, Mechanism, Status
+from conditions.models import Condition, Mechanism, NeuropathyPattern, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -366,3 +367,69 @@ def test_view_on_site_only_for_published_items(client, reviewer):
     assert client.get(change_url(published)).context["has_absolute_url"]
     assert not client.get(change_url(draft)).context["has_absolute_url"]
     assert "Preview" in client.get(change_url(draft)).content.decode()
+
+
+def test_editor_cannot_unpublish(client, editor):
+    published = factories.ConditionFactory(codes=[factories.ClinicalCodeFactory(code="G61.0")])
+    client.force_login(editor)
+    response = client.post(
+        change_url(published), condition_form_data(published, status=Status.DRAFT)
+    )
+    assert "Only medical reviewers can change the status of published content." in (
+        response.content.decode()
+    )
+    published.refresh_from_db()
+    assert published.status == Status.PUBLISHED
+
+
+def test_editor_cannot_publish_by_reverting_to_a_published_version(client, editor):
+    condition = factories.ConditionFactory(codes=[factories.ClinicalCodeFactory(code="G61.0")])
+    published_version = condition.history.first()
+    Condition.objects.filter(pk=condition.pk).update(status=Status.DRAFT)
+    condition.refresh_from_db()
+    client.force_login(editor)
+    url = reverse(
+        "admin:conditions_condition_simple_history",
+        args=[condition.pk, published_version.history_id],
+    )
+    response = client.post(url, condition_form_data(condition, status=Status.PUBLISHED))
+    assert response.status_code == 200
+    condition.refresh_from_db()
+    assert condition.status == Status.DRAFT
+
+
+def test_editor_may_edit_published_text_without_changing_its_status(client, editor):
+    published = factories.ConditionFactory(codes=[factories.ClinicalCodeFactory(code="G61.0")])
+    client.force_login(editor)
+    response = client.post(
+        change_url(published), condition_form_data(published, summary="A clearer summary.")
+    )
+    assert response.status_code == 302
+    published.refresh_from_db()
+    assert (published.status, published.summary) == (Status.PUBLISHED, "A clearer summary.")
+
+
+def main_content(response):
+    """The page's <main> element, without the per-response CSP nonces."""
+    page = response.content.decode()
+    main = page[page.index("<main") : page.index("</main>")]
+    return re.sub(r' nonce="[^"]*"', "", main)
+
+
+@pytest.mark.parametrize("model", [Condition, Mechanism])
+def test_preview_of_a_published_item_matches_its_public_page(client, reviewer, model):
+    if model is Condition:
+        mechanism = factories.MechanismFactory()
+        obj = factories.ConditionFactory()
+        obj.symptoms.add(factories.SymptomFactory())
+        obj.patterns.set(NeuropathyPattern.objects.all()[:2])
+        obj.mechanism_links.create(mechanism=mechanism, evidence="strong")
+        obj.aliases.create(name="XYZ", is_abbreviation=True)
+    else:
+        obj = factories.MechanismFactory()
+        factories.ConditionFactory().mechanism_links.create(mechanism=obj, evidence="strong")
+    public = client.get(obj.get_absolute_url())
+    client.force_login(reviewer)
+    name = model._meta.model_name
+    preview = client.get(reverse(f"admin:conditions_{name}_preview", args=[obj.pk]))
+    assert main_content(preview) == main_content(public)
