@@ -80,6 +80,7 @@ def test_editor_drafts_and_submits_reviewer_publishes(page, live_server, people,
     page.get_by_label("Status:").select_option(label="Published")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".errorlist")).to_contain_text("Only medical reviewers")
+    screenshot("editorial-journey-editor-may-not-publish")
 
     # ...so they submit it for review.
     page.goto(f"{base}{CHANGELIST}")
