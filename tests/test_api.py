@@ -304,7 +304,9 @@ def test_etag_gives_304_when_unchanged(client, lupus):
     again = client.get("/api/v1/conditions/lupus/", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
     assert again.content == b""
-    models.Condition.objects.filter(slug="lupus").update(summary="A new summary.")
+    # Saved, not QuerySet.update(): edits reach caches through the save signals.
+    lupus.summary = "A new summary."
+    lupus.save()
     changed = client.get("/api/v1/conditions/lupus/", headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200
 

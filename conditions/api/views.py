@@ -28,6 +28,7 @@ from conditions.models import (
     Mechanism,
     Symptom,
 )
+from conditions.page_cache import cache_public_page
 
 from . import serializers
 from .lookup import (
@@ -161,6 +162,9 @@ API_EXCLUDED_FILTERS = {"sort"}
 
 
 @method_decorator(conditional_page, name="dispatch")
+# On the handlers, not dispatch: the throttle and the query-string checks still run first.
+@method_decorator(cache_public_page, name="list")
+@method_decorator(cache_public_page, name="retrieve")
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Shared by every endpoint: strict query strings, throttling and public caching."""
 
@@ -331,6 +335,7 @@ accepted and ignored.
 
 
 @method_decorator(conditional_page, name="dispatch")
+@method_decorator(cache_public_page, name="get")
 class LookupView(APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 

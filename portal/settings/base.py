@@ -33,6 +33,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after the security headers, before anything that touches the
+    # database or the session: they cost almost nothing.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "conditions.middleware.PermissionsPolicyMiddleware",
     # Outermost of the database users, so an unreachable database becomes a friendly 503.
@@ -88,6 +91,16 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Public pages and API responses kept whole in CACHES["default"], keyed by the content version
+# (conditions/page_cache.py). PAGE_CACHE=off renders every request (the benchmark compares both).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# Server-side lifetime of an entry; an edit makes entries unreachable long before this.
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60 * 24)
+# What browsers and CDNs are told: reuse for a minute, then serve the old copy while fetching
+# the new one in the background for up to ten.
+PAGE_CACHE_MAX_AGE = env.int("PAGE_CACHE_MAX_AGE", default=60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env.int("PAGE_CACHE_STALE_WHILE_REVALIDATE", default=600)
 
 # django-axes first: a locked-out client is refused before its password is even checked.
 AUTHENTICATION_BACKENDS = [

@@ -6,7 +6,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DATABASES, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, BASE_DIR, DATABASES, REDIS_URL, SECRET_KEY, env
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("Set the SECRET_KEY environment variable for production.")
@@ -43,3 +43,23 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Persistent connections are re-checked before reuse, so a database restart heals by itself.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Static files: compressed (gzip, brotli) copies and content-hashed names, so WhiteNoise can
+# send them with far-future caching. Needs `collectstatic` (make serve runs it).
+STORAGES = {
+    "default": {"backend": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"backend": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Without Redis, gunicorn's workers must still share one cache: the content version lives there,
+# and a per-process cache would let one worker serve pages another worker's edit made stale.
+# A file cache on local disk is shared by the workers of one machine (several machines need
+# REDIS_URL).
+if not REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }

@@ -12,3 +12,7 @@ API_THROTTLE_RATE = "100000/minute"
 # Client.login() authenticates without a request, which django-axes refuses; the lockout tests
 # (tests/test_security.py) switch it back on with override_settings(AXES_ENABLED=True).
 AXES_ENABLED = False
+# WhiteNoise serves straight from the static directories (as with DEBUG): no collectstatic
+# needed, and no warning about a missing STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,154 @@
+"""Whole public responses kept in the shared cache, keyed by the content version.
+
+Every key holds the content version (conditions.cache), so an edit anywhere makes every cached
+page unreachable at once on every server; nothing is ever purged one page at a time, and no
+page can be served stale. Only what is the same for every visitor is stored: anonymous GET
+responses with status 200 that set no cookie, touched no session or CSRF token and used no CSP
+nonce (a cached nonce would be replayed to everyone). The rest is rendered as usual.
+
+Browsers and CDNs get `Cache-Control: public, max-age, stale-while-revalidate`, an ETag (a hash
+of the body, so an edit elsewhere keeps it valid) and `Last-Modified` (when it was rendered).
+"""
+
+import hashlib
+import re
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date
+
+from .cache import CONTENT_VERSION_KEY, content_version
+
+KEY_PREFIX = "page"
+HEADER_LIST_SEPARATOR = re.compile(r"\s*,\s*")
+CACHEABLE_METHODS = {"GET", "HEAD"}
+# A response varying on these can differ per visitor: never share it.
+PERSONAL_VARY_HEADERS = {"*", "cookie", "authorization"}
+PRIVATE_DIRECTIVES = {"private", "no-store", "no-cache"}
+
+
+def _digest(*parts):
+    return hashlib.md5("\n".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def _location(request):
+    # Scheme and host are part of the page (canonical link, structured data); the query is
+    # sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+    query = "&".join(f"{name}={'|'.join(values)}" for name, values in sorted(request.GET.lists()))
+    return _digest(request.scheme, request.get_host(), request.path, query)
+
+
+def _vary_key(location):
+    # The request headers this address was seen to vary on (learned from its responses, the
+    # way Django's own cache middleware does). Not versioned: it depends on code, not content.
+    return f"{KEY_PREFIX}:vary:{location}"
+
+
+def _page_key(request, version, location, vary_headers):
+    header_values = [request.headers.get(name, "") for name in vary_headers]
+    return f"{KEY_PREFIX}:{version}:{location}:{_digest(*vary_headers, *header_values)}"
+
+
+def _vary_headers(response):
+    if not response.has_header("Vary"):
+        return ()
+    return tuple(
+        sorted({h.strip().lower() for h in HEADER_LIST_SEPARATOR.split(response["Vary"]) if h})
+    )
+
+
+def _is_anonymous(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _is_shareable(request, response):
+    """Whether this response is the same for every visitor who sends the same headers."""
+    session = getattr(request, "session", None)
+    cache_control = {
+        directive.split("=")[0].strip().lower()
+        for directive in HEADER_LIST_SEPARATOR.split(response.get("Cache-Control", ""))
+    }
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (session is not None and session.accessed)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)
+        and not PERSONAL_VARY_HEADERS & set(_vary_headers(response))
+        and not PRIVATE_DIRECTIVES & cache_control
+    )
+
+
+def _add_http_caching(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_MAX_AGE,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    )
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date()
+
+
+def _conditional(request, response):
+    """A 304 when the client already holds this version of the response."""
+    return get_conditional_response(
+        request, response.get("ETag"), response.get("Last-Modified"), response
+    )
+
+
+def cache_public_page(view):
+    """Serve the view's anonymous GET responses from the shared cache (see the module doc).
+
+    Wraps a function view, or a DRF handler method through method_decorator (its Response is
+    stored once rendered). With settings.PAGE_CACHE off, only the HTTP caching headers remain.
+    """
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if request.method not in CACHEABLE_METHODS or not _is_anonymous(request):
+            return view(request, *args, **kwargs)
+
+        use_cache = settings.PAGE_CACHE
+        if use_cache:
+            location = _location(request)
+            known = cache.get_many([CONTENT_VERSION_KEY, _vary_key(location)])
+            # Read before rendering: an edit made meanwhile files this render under the old
+            # version, where no one will look again.
+            version = known.get(CONTENT_VERSION_KEY) or content_version()
+            vary_headers = known.get(_vary_key(location), ())
+            cached = cache.get(_page_key(request, version, location, vary_headers))
+            if cached is not None:
+                return _conditional(request, cached)
+
+        def finish(response):
+            if not _is_shareable(request, response):
+                return response
+            _add_http_caching(response)
+            if use_cache and request.method == "GET":
+                learned = _vary_headers(response)
+                if learned != vary_headers:
+                    cache.set(_vary_key(location), learned, settings.PAGE_CACHE_TIMEOUT)
+                # A plain copy: smaller to store than a DRF Response and its data.
+                stored = HttpResponse(
+                    response.content, status=response.status_code, headers=dict(response.items())
+                )
+                key = _page_key(request, version, location, learned)
+                cache.set(key, stored, settings.PAGE_CACHE_TIMEOUT)
+            return response
+
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            # A TemplateResponse (DRF's Response) is rendered after the view returns; the
+            # API's own conditional handling answers If-None-Match for it.
+            response.add_post_render_callback(finish)
+            return response
+        return _conditional(request, finish(response))
+
+    return cached_view
