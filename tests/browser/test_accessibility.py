@@ -1,0 +1,55 @@
+"""axe-core on every page type (no serious or critical violations), reflow at 320 px, and
+screenshots at 375 px and 1280 px kept in test-artifacts/."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PAGES = {
+    "home": "/",
+    "conditions": "/conditions/",
+    "conditions-filtered": "/conditions/?onset=acute&symptom=weakness",
+    "conditions-invalid": "/conditions/?onset=banana",
+    "condition": "/conditions/guillain-barre-syndrome/",
+    "mechanisms": "/mechanisms/",
+    "mechanism": "/mechanisms/demyelination/",
+    "symptoms": "/symptoms/",
+    "symptom": "/symptoms/numbness/",
+    "a-z": "/a-z/",
+    "search": "/search/?q=lupus",
+    "search-no-results": "/search/?q=vaskulitys",
+    "about": "/about/",
+    "disclaimer": "/disclaimer/",
+    "not-found": "/no-such-page/",
+}
+
+
+def test_every_page_type_passes_axe_and_reflows(page, live_server, screenshot):
+    cache.clear()
+    call_command("load_content", verbosity=0)
+    axe = Axe()
+    problems = {}
+    for name, path in PAGES.items():
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(live_server.url + path)
+        violations = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"{[node['target'] for node in violation['nodes']][:3]}"
+            for violation in axe.run(page).response["violations"]
+            if violation["impact"] in {"serious", "critical"}
+        ]
+        if violations:
+            problems[name] = violations
+        screenshot(f"{name}-1280")
+
+        # WCAG 1.4.10 reflow: nothing scrolls sideways at 320 px (also what 400% zoom gives).
+        page.set_viewport_size({"width": 320, "height": 800})
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.setdefault(name, []).append(f"scrolls sideways by {overflow}px at 320px")
+        page.set_viewport_size({"width": 375, "height": 800})
+        screenshot(f"{name}-375")
+    assert problems == {}
