@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from .cache import CONTENT_VERSION_KEY, content_version
 
@@ -98,9 +98,8 @@ def _add_http_caching(response):
 
 def _conditional(request, response):
     """A 304 when the client already holds this version of the response."""
-    return get_conditional_response(
-        request, response.get("ETag"), response.get("Last-Modified"), response
-    )
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(request, response.get("ETag"), last_modified, response)
 
 
 def cache_public_page(view):

@@ -1,0 +1,256 @@
+"""The page cache: fast for everyone, never stale, never one visitor's page served to another.
+
+Runs against whichever cache the settings name; CI runs it with REDIS_URL set as well.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+
+from conditions.models import Alias, Condition, Status
+from conditions.page_cache import cache_public_page
+from tests.factories import ConditionFactory, MechanismFactory, SymptomFactory
+
+PUBLIC_URLS = [
+    "/",
+    "/conditions/",
+    "/conditions/?onset=chronic",
+    "/conditions/lupus/",
+    "/mechanisms/",
+    "/symptoms/",
+    "/a-z/",
+    "/search/?q=lupus",
+    "/api/v1/conditions/",
+    "/api/v1/conditions/lupus/",
+    "/api/v1/mechanisms/",
+    "/api/v1/symptoms/",
+]
+
+
+@pytest.fixture
+def lupus(db):
+    condition = ConditionFactory(name="Lupus", slug="lupus", summary="Lupus summary, first draft.")
+    MechanismFactory(name="Immune complexes", slug="immune-complexes")
+    condition.symptoms.add(SymptomFactory(name="pins and needles", slug="pins-and-needles"))
+    return condition
+
+
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_a_repeated_anonymous_request_is_served_without_queries(
+    client, lupus, url, django_assert_num_queries
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+
+
+@pytest.mark.parametrize(
+    "url, api",
+    [
+        ("/conditions/lupus/", False),
+        ("/conditions/", False),
+        ("/search/?q=lupus", False),
+        ("/api/v1/conditions/lupus/", True),
+        ("/api/v1/conditions/", True),
+    ],
+)
+def test_an_orm_edit_is_visible_on_the_next_request(client, lupus, url, api):
+    assert "first draft" in client.get(url).content.decode()
+    lupus.summary = "Lupus summary, second draft."
+    lupus.save()
+    body = client.get(url).content.decode()
+    assert "second draft" in body
+    assert "first draft" not in body
+
+
+def test_related_rows_and_deletes_invalidate_too(client, lupus):
+    assert "Also known as" not in client.get("/conditions/lupus/").content.decode()
+    Alias.objects.create(condition=lupus, name="SLE", is_abbreviation=True)
+    assert "SLE" in client.get("/conditions/lupus/").content.decode()
+    assert client.get("/api/v1/conditions/lupus/").status_code == 200
+    lupus.symptoms.clear()  # an m2m change
+    assert client.get("/api/v1/conditions/lupus/").json()["symptoms"] == []
+    lupus.delete()
+    assert client.get("/conditions/lupus/").status_code == 404
+    assert client.get("/api/v1/conditions/lupus/").status_code == 404
+
+
+def test_an_admin_edit_is_visible_to_visitors_on_the_next_request(client, lupus):
+    visitor_before = client.get("/conditions/lupus/")
+    assert visitor_before.status_code == 200
+    assert client.get("/api/v1/conditions/lupus/").status_code == 200
+
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    admin_client = type(client)()
+    admin_client.force_login(editor)
+    changelist = "/admin/conditions/condition/"
+    response = admin_client.post(
+        changelist, {"action": "archive", "_selected_action": [lupus.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    assert Condition.objects.get(pk=lupus.pk).status == Status.ARCHIVED
+
+    assert client.get("/conditions/lupus/").status_code == 404
+    assert client.get("/api/v1/conditions/lupus/").status_code == 404
+
+
+def test_loading_fixtures_invalidates_cached_pages(client, db):
+    assert "Guillain" not in client.get("/conditions/").content.decode()
+    assert client.get("/api/v1/conditions/").json()["count"] == 0
+    call_command("load_content", verbosity=0)
+    assert "Guillain" in client.get("/conditions/").content.decode()
+    assert client.get("/api/v1/conditions/").json()["count"] == Condition.objects.count()
+
+
+def test_http_caching_headers(client, lupus):
+    for url in ["/conditions/lupus/", "/api/v1/conditions/lupus/"]:
+        response = client.get(url)
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control
+        assert "max-age=" in cache_control
+        assert "stale-while-revalidate=" in cache_control
+        assert response["ETag"]
+        assert response["Last-Modified"]
+        again = client.get(url, headers={"if-none-match": response["ETag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+        since = client.get(url, headers={"if-modified-since": response["Last-Modified"]})
+        assert since.status_code == 304
+
+
+def test_an_edit_changes_the_etag(client, lupus):
+    first = client.get("/conditions/lupus/")
+    lupus.summary = "Lupus summary, second draft."
+    lupus.save()
+    changed = client.get("/conditions/lupus/", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_the_partial_list_and_the_full_list_are_cached_apart(client, lupus):
+    full = client.get("/conditions/")
+    partial = client.get("/conditions/", headers={"x-partial": "results"})
+    assert "X-Partial" in full["Vary"]
+    assert b"<html" in full.content
+    assert b"<html" not in partial.content
+    assert b"<html" in client.get("/conditions/").content
+    assert b"<html" not in client.get("/conditions/", headers={"x-partial": "results"}).content
+
+
+def test_query_order_shares_an_entry_and_hosts_do_not(
+    client, lupus, settings, django_assert_num_queries
+):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example.org"]
+    client.get("/conditions/?onset=chronic&fibre=sensory")
+    with django_assert_num_queries(0):
+        client.get("/conditions/?fibre=sensory&onset=chronic")
+    # The host appears in the page (canonical link), so another host gets its own render.
+    other = client.get("/conditions/lupus/", headers={"host": "other.example.org"})
+    assert b"other.example.org" in other.content
+    assert b"other.example.org" not in client.get("/conditions/lupus/").content
+
+
+def test_errors_are_not_cached(client, lupus):
+    assert client.get("/conditions/?onset=sideways").status_code == 400
+    assert client.get("/conditions/no-such-thing/").status_code == 404
+    ConditionFactory(name="Late arrival", slug="no-such-thing")
+    assert client.get("/conditions/no-such-thing/").status_code == 200
+
+
+def test_signed_in_editors_bypass_the_cache(client, lupus):
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(editor)
+    first = client.get("/conditions/lupus/")
+    assert first.status_code == 200
+    assert "public" not in first.get("Cache-Control", "")
+    # Rendered again (queries run), not served from a cache an anonymous visitor filled.
+    client.logout()
+    client.get("/conditions/lupus/")  # fills the cache anonymously
+    client.force_login(editor)
+    Condition.objects.filter(pk=lupus.pk).update(summary="Seen only by a fresh render.")
+    assert "Seen only by a fresh render." in client.get("/conditions/lupus/").content.decode()
+
+
+def test_the_cache_can_be_switched_off(client, lupus, settings):
+    settings.PAGE_CACHE = False
+    client.get("/conditions/lupus/")
+    Condition.objects.filter(pk=lupus.pk).update(summary="Changed without a signal.")
+    assert "Changed without a signal." in client.get("/conditions/lupus/").content.decode()
+    assert "stale-while-revalidate" in client.get("/conditions/lupus/")["Cache-Control"]
+
+
+# Responses that belong to one visitor are never stored, whatever view produces them.
+
+
+def _served_twice(view):
+    """Calls the cached view twice; True when the second call did not reach the view."""
+    calls = []
+
+    def counting_view(request):
+        calls.append(request)
+        return view(request)
+
+    cached = cache_public_page(counting_view)
+    factory = RequestFactory()
+    for _ in range(2):
+        request = factory.get("/private-ish/")
+        request._csp_nonce = _UnusedNonce()
+        response = cached(request)
+        assert response.status_code == 200
+    return len(calls) == 1
+
+
+class _UnusedNonce:
+    def __init__(self):
+        self.used = False
+
+    def __bool__(self):
+        return self.used
+
+    def __str__(self):
+        self.used = True
+        return "nonce-value"
+
+
+def test_a_plain_public_response_is_stored(db):
+    assert _served_twice(lambda request: HttpResponse("same for all"))
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(db):
+    def view(request):
+        response = HttpResponse("hello")
+        response.set_cookie("visitor", "42")
+        return response
+
+    assert not _served_twice(view)
+
+
+def test_a_response_carrying_a_csrf_token_is_not_stored(db):
+    assert not _served_twice(lambda request: HttpResponse(f"token {get_token(request)}"))
+
+
+def test_a_response_using_the_csp_nonce_is_not_stored(db):
+    assert not _served_twice(
+        lambda request: HttpResponse(f'<script nonce="{request._csp_nonce}"></script>')
+    )
+
+
+def test_a_private_or_cookie_varying_response_is_not_stored(db):
+    def private(request):
+        response = HttpResponse("mine")
+        response["Cache-Control"] = "private"
+        return response
+
+    def per_cookie(request):
+        response = HttpResponse("mine")
+        response["Vary"] = "Cookie"
+        return response
+
+    assert not _served_twice(private)
+    assert not _served_twice(per_cookie)
