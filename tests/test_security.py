@@ -10,11 +10,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches, reverse
 
 from conditions.middleware import client_ip
-from tests.factories import UserFactory
+from conditions.models import Status
+from tests.factories import ConditionFactory, UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
@@ -104,6 +107,7 @@ def test_public_pages_and_admin_login_obey_the_csp(client, content):
         reverse("conditions:home"),
         reverse("conditions:condition-list"),
         reverse("admin:login"),
+        reverse("api:docs"),
     ]
     for url in pages:
         response = client.get(url)
@@ -118,6 +122,32 @@ def test_admin_pages_obey_the_csp_for_a_signed_in_editor(client):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_page_obeys_its_csp(response)
+
+
+@pytest.mark.django_db
+def test_preview_access_is_checked_on_every_request(client):
+    call_command("setup_roles", verbosity=0)
+    editor = UserFactory(username="eddie", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    draft = ConditionFactory(status=Status.DRAFT, name="Unpublished neuropathy")
+    preview = reverse("admin:conditions_condition_preview", args=[draft.pk])
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    client.force_login(editor)
+    allowed = client.get(preview)
+    assert allowed.status_code == 200
+    assert "Unpublished neuropathy" in allowed.content.decode()
+    assert {"private", "no-store"} <= set(allowed["Cache-Control"].split(", "))
+
+    # Access is taken away mid-session: the very next request is refused, same session.
+    editor.groups.clear()
+    assert client.get(preview).status_code == 403
+    editor.is_staff = False
+    editor.save()
+    refused = client.get(preview)
+    assert refused.status_code == 302
+    assert refused.url.startswith(reverse("admin:login"))
+    assert "Unpublished neuropathy" not in refused.content.decode()
 
 
 @pytest.fixture
