@@ -47,8 +47,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Static files: compressed (gzip, brotli) copies and content-hashed names, so WhiteNoise can
 # send them with far-future caching. Needs `collectstatic` (make serve runs it).
 STORAGES = {
-    "default": {"backend": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"backend": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Without Redis, gunicorn's workers must still share one cache: the content version lives there,

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make serve`: the portal as in production (portal.settings.prod, gunicorn, WhiteNoise), on
+# loopback by default. PostgreSQL when DATABASE_URL is set, Redis when REDIS_URL is set.
+#
+# The defaults below only suit a plain-HTTP loopback run: a throwaway SECRET_KEY (sessions end
+# with the process), no HTTPS redirect, no HSTS. A real deployment sets SECRET_KEY,
+# ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER etc. itself and keeps SECURE_SSL_REDIRECT on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DJANGO_SETTINGS_MODULE=portal.settings.prod
+export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8000}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
+export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}"
+export SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
+if [ -z "${SECRET_KEY:-}" ]; then
+  SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+  export SECRET_KEY
+fi
+
+.venv/bin/python manage.py collectstatic --no-input --verbosity 0
+.venv/bin/python manage.py migrate --no-input --verbosity 0
+.venv/bin/python manage.py load_content --if-empty --verbosity "${LOAD_VERBOSITY:-1}"
+
+# Sync workers: each request has a process to itself; the count comes from the environment
+# (WEB_CONCURRENCY, gunicorn's own convention). No access log: a proxy in front keeps one.
+exec .venv/bin/gunicorn portal.wsgi:application \
+  --workers "$WEB_CONCURRENCY" \
+  --bind "$HOST:$PORT" \
+  --graceful-timeout 10 \
+  ${GUNICORN_ARGS:-}
