@@ -1,12 +1,9 @@
 """axe-core on every page type (no serious or critical violations), reflow at 320 px, and
 screenshots at 375 px and 1280 px kept in test-artifacts/."""
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.cache import cache
-from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+from tests.browser.public_content import load_real_content
 
 PAGES = {
     "home": "/",
@@ -27,9 +24,8 @@ PAGES = {
 }
 
 
-def test_every_page_type_passes_axe_and_reflows(page, live_server, screenshot):
-    cache.clear()
-    call_command("load_content", verbosity=0)
+def test_every_page_type_passes_axe_and_reflows(page, transactional_db, live_server, screenshot):
+    load_real_content()
     axe = Axe()
     problems = {}
     for name, path in PAGES.items():

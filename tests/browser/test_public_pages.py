@@ -4,20 +4,15 @@ JavaScript, searching with a typo, and the emergency callout on the Guillain-Bar
 import re
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-# Transactional, so the live server's thread sees the data; serialized rollback brings back the
-# neuropathy patterns that migration 0002 seeds, which another transactional test may have flushed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+from tests.browser.public_content import load_real_content
 
 
 @pytest.fixture
-def site(live_server):
-    """The live server with the real content loaded (and no search index left from elsewhere)."""
-    cache.clear()
-    call_command("load_content", verbosity=0)
+def site(transactional_db, live_server):
+    """The live server with the real content loaded (transactional: its thread sees the data)."""
+    load_real_content()
     return live_server.url
 
 
