@@ -21,7 +21,7 @@ from tests import factories
 from tests.test_admin_editorial import condition_form_data, staff_user
 
 # Real transactions, so the two connections see each other's commits and row locks.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 STALE_TEXT = "Someone else saved this condition"
 EDITS = {"alice": "Alice's rewrite of the summary.", "bob": "Bob's rewrite of the summary."}

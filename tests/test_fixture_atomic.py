@@ -1,8 +1,7 @@
 """A broken content fixture changes nothing, and the error names the record to fix.
 
 These run without a wrapping test transaction (transaction=True), so "nothing changed" is
-proven against the database itself, not against a test savepoint. serialized_rollback brings
-back the neuropathy patterns seeded by migration 0002, which the conditions refer to.
+proven against the database itself, not against a test savepoint.
 """
 
 import json
@@ -10,20 +9,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from conditions.models import Condition, ConditionMechanism, Mechanism, Reference
+from tests.browser.public_content import seed_migration
 
 FIXTURES = Path(settings.FIXTURE_DIRS[0])
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def fixture_copy(tmp_path):
     """A copy of the real fixtures to break, and load_content pointed at it."""
+    # An earlier transactional test may have flushed the patterns migration 0002 seeds.
+    seed_migration.seed_patterns(apps, None)
     for path in FIXTURES.glob("*.json"):
         shutil.copy(path, tmp_path / path.name)
 

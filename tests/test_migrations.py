@@ -7,9 +7,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from conditions.models import Condition, NeuropathyPattern
 
-# Migrations need real DDL (no wrapping test transaction); serialized_rollback restores the
-# seeded rows for the transactional tests that run after this one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Migrations need real DDL: no wrapping test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def conditions_tables():

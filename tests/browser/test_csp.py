@@ -8,12 +8,12 @@ work (their scripts run), and no page may request anything from another origin.
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from conditions.models import Condition
 from tests import factories
+from tests.browser.public_content import load_real_content
 
 PASSWORD = "correct horse battery staple"
 
@@ -25,7 +25,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -75,7 +75,7 @@ def assert_no_violations(page, problems, live_server):
 
 @pytest.fixture
 def published_condition():
-    call_command("load_content", verbosity=0)
+    load_real_content()
     return Condition.objects.published().order_by("name").first()
 
 
