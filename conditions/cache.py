@@ -17,9 +17,12 @@ def content_version():
     version = cache.get(CONTENT_VERSION_KEY)
     if version is not None:
         return version
-    # Seeded from the clock, so an evicted key never comes back as an older number.
-    cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
     version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        # Seeded from the clock, so an evicted key never comes back as an older number; add()
+        # lets the first of several servers win, and everyone then reads its value.
+        cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
     return version if version is not None else time.time_ns()
 
 
