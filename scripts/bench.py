@@ -1,0 +1,388 @@
+"""`make bench`: the production server under wrk at 10, 1,000 and 10,000 synthetic conditions.
+
+For each size: synthetic content in its own SQLite file (var/bench/), then the production
+server (scripts/serve.sh) on loopback twice, once with the page cache and once without
+(PAGE_CACHE=off), each driven by wrk for a bounded time per URL after a discarded warm-up.
+Prints one table: requests/s, p50 and p99 per URL, and each URL's ratio to the floor (a minimal
+Django view through the same middleware, /healthz) measured against the same server in the same
+run; then worker memory and search p95 (search_conditions in-process, SQLite, and PostgreSQL
+when DATABASE_URL is set: a separate `<name>_bench` database on that server is used, never the
+database named there).
+
+The load generator shares the machine's cores with the server: only ratios within one run mean
+anything. Options: --sizes 10,1000 --seconds 3 --connections 8.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "var" / "bench"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PORT = int(os.environ.get("BENCH_PORT", "8077"))
+FLOOR_NAME, FLOOR_PATH = "floor (/healthz)", "/healthz"
+# Targets from the performance issue.
+CACHED_MIN_RATIO, UNCACHED_DETAIL_MIN_RATIO, MAX_P99_RATIO, SEARCH_P95_MS = 0.8, 0.35, 3.0, 30
+
+SEARCH_QUERIES = [
+    "nerve",
+    "numbness feet",
+    "vasculitic neuropathy",
+    "neurologst",
+    "immune mediated",
+    "tingling hands burning",
+    "plasma exchange",
+    "SYN42",
+    "demyelinating polyneuropathy",
+    "lupus",
+]
+
+# Run inside Django (a subprocess per database): the URLs to load and the search timings.
+INSPECT = r"""
+import json, statistics, sys, time
+import django
+django.setup()
+from conditions import search
+from conditions.models import ClinicalCode, Condition, Mechanism
+
+queries = json.loads(sys.argv[1])
+condition = Condition.objects.published().order_by("pk").first()
+mechanism = Mechanism.objects.published().order_by("pk").first()
+code = condition.codes.order_by("pk").first()
+search.get_index()  # built once per content version; not what a visitor waits for
+timings = []
+for round_ in range(6):
+    for query in queries:
+        start = time.perf_counter()
+        results = search.search_conditions(Condition.objects.published(), query)
+        results.count()
+        list(results[:20])
+        if round_:  # the first round warms the database's caches
+            timings.append((time.perf_counter() - start) * 1000)
+timings.sort()
+print(json.dumps({
+    "conditions": Condition.objects.published().count(),
+    "condition": condition.slug,
+    "mechanism": mechanism.slug,
+    "code": [code.system, code.code],
+    "search_p50": statistics.median(timings),
+    "search_p95": timings[int(len(timings) * 0.95) - 1],
+}))
+"""
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: installing it (apt-get install -y wrk)")
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
+
+
+def django_env(database_url, **extra):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="portal.settings.dev")
+    env.update(DEBUG="false", **extra)
+    return env
+
+
+def manage(database_url, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=django_env(database_url), check=True)
+
+
+def sqlite_database(size):
+    path = WORK / f"bench-{size}.sqlite3"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        log(f"generating {size} conditions in {path.name}")
+        manage(url, "migrate", "--no-input", "--verbosity", "0")
+        manage(url, "generate_content", "--conditions", str(size), "--verbosity", "0")
+    return url
+
+
+def postgres_database(base_url, size):
+    """A fresh `<name>_bench` database beside the one DATABASE_URL names."""
+    import psycopg
+
+    parts = urlsplit(base_url)
+    name = f"{parts.path.lstrip('/') or 'portal'}_bench"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+    log(f"generating {size} conditions in PostgreSQL {name}")
+    manage(url, "migrate", "--no-input", "--verbosity", "0")
+    manage(url, "generate_content", "--conditions", str(size), "--verbosity", "0")
+    return url
+
+
+def inspect(database_url):
+    output = subprocess.run(
+        [PYTHON, "-c", INSPECT, json.dumps(SEARCH_QUERIES)],
+        cwd=ROOT,
+        env=django_env(database_url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+class Server:
+    """scripts/serve.sh in its own process group, stopped by that group's id."""
+
+    def __init__(self, database_url, page_cache, cache_dir, redis_url):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        flush(redis_url)
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        env.update(
+            DATABASE_URL=database_url,
+            PORT=str(PORT),
+            HOST="127.0.0.1",
+            PAGE_CACHE="on" if page_cache else "off",
+            CACHE_DIR=str(cache_dir),
+            LOAD_VERBOSITY="0",
+            # High enough never to refuse the benchmark, per second so DRF's per-client
+            # history stays short; the throttle's own cache traffic is still measured.
+            API_THROTTLE_RATE="1000000/s",
+        )
+        self.process = subprocess.Popen(
+            [str(ROOT / "scripts" / "serve.sh")],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    message = f"server failed to start:\n{self.process.stderr.read()}"
+                    raise RuntimeError(message) from None
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("server did not answer /healthz within 120 s")
+
+    def worker_rss_mb(self):
+        """Resident memory of each gunicorn worker (children of the master we started)."""
+        master = self.process.pid
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+        return sizes
+
+    def stop(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+        except ProcessLookupError:
+            pass
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, seconds, connections):
+    result = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    percentiles = {
+        int(p): float(value) * UNITS[unit]
+        for p, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", result, re.M)
+    }
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
+    socket_errors = re.search(r"Socket errors: (.*)", result)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1)),
+        "p50": percentiles[50],
+        "p99": percentiles[99],
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
+
+
+def measure(base, paths, seconds, connections):
+    """wrk on each path; the floor is measured first and last and averaged (drift shows)."""
+    for path in paths.values():
+        wrk(base + path, 1, connections)  # warm-up, discarded: caches, search index, imports
+    results = {}
+    floor_before = wrk(base + FLOOR_PATH, seconds, connections)
+    for name, path in paths.items():
+        if path != FLOOR_PATH:
+            results[name] = wrk(base + path, seconds, connections)
+            log(f"  {name:<22} {results[name]['rps']:8.0f} req/s")
+    floor_after = wrk(base + FLOOR_PATH, seconds, connections)
+    floor = {
+        key: (floor_before[key] + floor_after[key]) / 2 for key in ("rps", "p50", "p99", "errors")
+    }
+    floor["socket_errors"] = floor_before["socket_errors"] + floor_after["socket_errors"]
+    log(f"  floor {floor_before['rps']:.0f} then {floor_after['rps']:.0f} req/s")
+    return {FLOOR_NAME: floor, **results}
+
+
+def redis_for_bench():
+    """The benchmark's own Redis database (flushed before each server), if Redis answers."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    if url == "off":
+        return None
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except Exception:  # any failure means: run without Redis
+        return None
+    return url
+
+
+def flush(redis_url):
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+def stylesheet_path(base):
+    with urllib.request.urlopen(base + "/") as response:
+        html = response.read().decode()
+    return re.search(r'href="(/static/css/site[^"]*\.css)"', html).group(1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,1000,10000")
+    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.sizes.split(",")]
+
+    ensure_wrk()
+    WORK.mkdir(parents=True, exist_ok=True)
+    base = f"http://127.0.0.1:{PORT}"
+    redis_url = redis_for_bench()
+    log(f"cache: {'Redis ' + redis_url if redis_url else 'files (no Redis answered)'}")
+    rows, memory, search = [], [], []
+    for size in sizes:
+        database_url = sqlite_database(size)
+        facts = inspect(database_url)
+        search.append(("SQLite", size, facts["search_p50"], facts["search_p95"]))
+        system, code = facts["code"]
+        pages = {
+            "home": "/",
+            "condition list": "/conditions/",
+            "list, filtered": "/conditions/?onset=chronic&fibre=motor",
+            "list, search": "/conditions/?q=numbness+feet",
+            "condition detail": f"/conditions/{facts['condition']}/",
+            "mechanism detail": f"/mechanisms/{facts['mechanism']}/",
+            "API list": "/api/v1/conditions/",
+            "API detail": f"/api/v1/conditions/{facts['condition']}/",
+            "lookup": f"/api/v1/lookup/?system={system}&code={code}",
+        }
+        for page_cache in (True, False):
+            label = "cached" if page_cache else "uncached"
+            log(f"{size} conditions, {label}: starting the production server")
+            server = Server(database_url, page_cache, WORK / f"cache-{size}-{label}", redis_url)
+            try:
+                fixed = {
+                    "static file (ceiling)": stylesheet_path(base),
+                    "floor (/healthz)": "/healthz",
+                }
+                results = measure(base, fixed | pages, options.seconds, options.connections)
+                memory.append((size, label, server.worker_rss_mb()))
+            finally:
+                server.stop()
+            floor = results[FLOOR_NAME]
+            for name, result in results.items():
+                if name in fixed and not page_cache:
+                    continue  # the ceiling and floor once per size
+                kind = "" if name in fixed else label
+                rows.append((size, name, kind, result, floor))
+
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        for size in sizes:
+            facts = inspect(postgres_database(os.environ["DATABASE_URL"], size))
+            search.append(("PostgreSQL", size, facts["search_p50"], facts["search_p95"]))
+
+    cache = "Redis" if redis_url else "files"
+    print_report(rows, memory, search, options, cache)
+
+
+def print_report(rows, memory, search, options, cache):
+    print(
+        f"\nwrk: 1 thread, {options.connections} connections, {options.seconds} s per URL after "
+        f"a 1 s warm-up; gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} sync workers; "
+        f"{os.cpu_count()} CPUs shared with wrk; cache: {cache}.\n"
+    )
+    header = (
+        f"| {'conditions':>10} | {'URL':<22} | {'page cache':<10} | {'req/s':>7} | "
+        f"{'p50 ms':>6} | {'p99 ms':>6} | {'x floor':>7} | {'p99 x floor':>11} | target |"
+    )
+    print(header)
+    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    misses = 0
+    for size, name, kind, result, floor in rows:
+        ratio = result["rps"] / floor["rps"]
+        p99_ratio = result["p99"] / floor["p99"]
+        verdict = ""
+        if kind:
+            wanted = (
+                CACHED_MIN_RATIO
+                if kind == "cached"
+                else UNCACHED_DETAIL_MIN_RATIO
+                if "detail" in name
+                else None
+            )
+            ok = (wanted is None or ratio >= wanted) and (
+                kind == "uncached" or p99_ratio <= MAX_P99_RATIO
+            )
+            verdict = "ok" if ok else "MISS"
+            misses += not ok
+        if result["errors"] or result["socket_errors"]:
+            verdict += f" errors: {result['errors']} {result['socket_errors']}"
+        print(
+            f"| {size:>10} | {name:<22} | {kind:<10} | {result['rps']:>7.0f} | "
+            f"{result['p50']:>6.2f} | {result['p99']:>6.2f} | {ratio:>7.2f} | "
+            f"{p99_ratio:>11.2f} | {verdict:<6} |"
+        )
+    print("\nResident memory per worker after the run (MB):")
+    for size, label, sizes in memory:
+        print(f"  {size:>6} conditions, {label:<8}: " + ", ".join(f"{mb:.0f}" for mb in sizes))
+    print(f"\nSearch in-process (search_conditions, count, a page): p95 target {SEARCH_P95_MS} ms")
+    for database, size, p50, p95 in search:
+        verdict = "ok" if p95 <= SEARCH_P95_MS else "MISS"
+        print(
+            f"  {database:<10} {size:>6} conditions: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms {verdict}"
+        )
+    print(
+        f"\nTargets: cached ≥ {CACHED_MIN_RATIO}x floor and p99 ≤ {MAX_P99_RATIO}x the floor's; "
+        f"uncached detail pages ≥ {UNCACHED_DETAIL_MIN_RATIO}x floor. Misses: {misses}."
+    )
+
+
+if __name__ == "__main__":
+    main()
