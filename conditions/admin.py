@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -481,36 +481,10 @@ class ConditionAdmin(EditorialAdmin):
         return super().get_queryset(request).prefetch_related("codes")
 
     def preview_queryset(self):
-        # The same related rows the public page shows: only published neighbours.
-        return Condition.objects.prefetch_related(
-            "aliases",
-            "codes",
-            "patterns",
-            "references",
-            "symptoms",
-            Prefetch(
-                "mechanism_links",
-                queryset=ConditionMechanism.objects.filter(
-                    mechanism__status=Status.PUBLISHED
-                ).select_related("mechanism"),
-            ),
-            Prefetch(
-                "related_conditions",
-                queryset=Condition.objects.published().only("pk", "name", "slug", "summary"),
-            ),
-        )
+        return public_views.with_condition_page_relations(Condition.objects.all())
 
     def preview_context(self, request, obj):
-        # Mirrors views.condition_detail; tests compare the two pages so they cannot drift.
-        return {
-            "condition": obj,
-            "structured_data": public_views.condition_structured_data(request, obj),
-            "diagram_patterns": [
-                pattern.slug
-                for pattern in obj.patterns.all()
-                if pattern.slug in public_views.DIAGRAMMED_PATTERNS
-            ],
-        }
+        return public_views.condition_page_context(request, obj)
 
     @admin.display(description="Codes")
     def code_list(self, condition):
@@ -546,19 +520,10 @@ class MechanismAdmin(EditorialAdmin):
         return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
 
     def preview_queryset(self):
-        return Mechanism.objects.prefetch_related(
-            "references",
-            Prefetch(
-                "condition_links",
-                queryset=ConditionMechanism.objects.filter(condition__status=Status.PUBLISHED)
-                .select_related("condition")
-                .order_by("role", "condition__name"),
-            ),
-        )
+        return public_views.with_mechanism_page_relations(Mechanism.objects.all())
 
     def preview_context(self, request, obj):
-        # Mirrors views.mechanism_detail; tests compare the two pages so they cannot drift.
-        return {"mechanism": obj}
+        return public_views.mechanism_page_context(request, obj)
 
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):

@@ -130,9 +130,9 @@ def condition_list(request):
     return render(request, template, context, status=status)
 
 
-@require_safe
-def condition_detail(request, slug):
-    conditions = Condition.objects.published().prefetch_related(
+def with_condition_page_relations(conditions):
+    """What a condition page shows besides the condition: only published neighbours."""
+    return conditions.prefetch_related(
         "aliases",
         "codes",
         "patterns",
@@ -149,8 +149,11 @@ def condition_detail(request, slug):
             queryset=Condition.objects.published().only("pk", "name", "slug", "summary"),
         ),
     )
-    condition = get_object_or_404(conditions, slug=slug)
-    context = {
+
+
+def condition_page_context(request, condition):
+    """The condition page's context; the admin preview renders drafts with the same one."""
+    return {
         "condition": condition,
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
@@ -159,7 +162,16 @@ def condition_detail(request, slug):
             if pattern.slug in DIAGRAMMED_PATTERNS
         ],
     }
-    return render(request, "conditions/condition_detail.html", context)
+
+
+@require_safe
+def condition_detail(request, slug):
+    condition = get_object_or_404(
+        with_condition_page_relations(Condition.objects.published()), slug=slug
+    )
+    return render(
+        request, "conditions/condition_detail.html", condition_page_context(request, condition)
+    )
 
 
 def condition_structured_data(request, condition):
@@ -204,9 +216,9 @@ def mechanism_list(request):
     )
 
 
-@require_safe
-def mechanism_detail(request, slug):
-    mechanisms = Mechanism.objects.published().prefetch_related(
+def with_mechanism_page_relations(mechanisms):
+    """What a mechanism page shows besides the mechanism: only published conditions."""
+    return mechanisms.prefetch_related(
         "references",
         Prefetch(
             "condition_links",
@@ -215,8 +227,21 @@ def mechanism_detail(request, slug):
             .order_by("role", "condition__name"),
         ),
     )
-    mechanism = get_object_or_404(mechanisms, slug=slug)
-    return render(request, "conditions/mechanism_detail.html", {"mechanism": mechanism})
+
+
+def mechanism_page_context(request, mechanism):
+    """The mechanism page's context; the admin preview renders drafts with the same one."""
+    return {"mechanism": mechanism}
+
+
+@require_safe
+def mechanism_detail(request, slug):
+    mechanism = get_object_or_404(
+        with_mechanism_page_relations(Mechanism.objects.published()), slug=slug
+    )
+    return render(
+        request, "conditions/mechanism_detail.html", mechanism_page_context(request, mechanism)
+    )
 
 
 @require_safe
