@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_editorial_roles(**kwargs):
+    # Every migrated database gets the Editors and Medical reviewers groups, so an operator
+    # never has to remember a separate set-up step.
+    from .management.commands.setup_roles import setup_roles
+
+    setup_roles()
 
 
 class ConditionsConfig(AppConfig):
@@ -9,3 +18,4 @@ class ConditionsConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        post_migrate.connect(create_editorial_roles, sender=self)

@@ -227,3 +227,11 @@ def test_every_save_is_recorded_in_history():
     condition.save()
     assert condition.history.count() == versions_before + 1
     assert condition.history.first().summary == "A new summary."
+
+
+def test_migrate_creates_the_editorial_groups():
+    from django.contrib.auth.models import Group
+
+    reviewers = Group.objects.get(name="Medical reviewers")
+    assert Group.objects.filter(name="Editors").exists()
+    assert reviewers.permissions.filter(codename="publish_condition").exists()
