@@ -12,7 +12,6 @@ import random
 from django.core.management import BaseCommand
 from django.db import transaction
 
-from conditions.cache import bump_content_version
 from conditions.models import (
     Alias,
     ClinicalCode,
@@ -30,6 +29,7 @@ from conditions.models import (
     Status,
     Symptom,
 )
+from conditions.signals import content_changed
 
 BATCH_SIZE = 500
 MECHANISMS = 14
@@ -198,8 +198,8 @@ class Command(BaseCommand):
                 rng, tag, range(start, min(start + BATCH_SIZE, conditions)), reviewed
             )
         self.link(rng, created, mechanisms, symptoms, references, patterns)
-        # bulk_create sends no signals: tell every server's caches once, at the end.
-        transaction.on_commit(bump_content_version)
+        # bulk_create sends no signals: tell every server's caches once, as a save would.
+        content_changed()
         if verbosity:
             self.stdout.write(f"Added {len(created)} synthetic conditions.")
 
