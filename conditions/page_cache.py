@@ -41,15 +41,16 @@ def _location(request):
     return _digest(request.scheme, request.get_host(), request.path, query)
 
 
-def _vary_key(location):
-    # The request headers this address was seen to vary on (learned from its responses, the
-    # way Django's own cache middleware does). Not versioned: it depends on code, not content.
-    return f"{KEY_PREFIX}:vary:{location}"
+# The request headers each view's responses were seen to vary on (X-Partial, ...). Kept per
+# process: it follows from the code, not the content, so every server learns the same.
+_learned_vary = {}
 
 
-def _page_key(request, version, location, vary_headers):
+def _page_key(request, location, vary_headers):
+    # No version in the key: the entry holds the version it was rendered at, so one round trip
+    # (the version and the entry together) answers a hit, and an edit turns every entry stale.
     header_values = [request.headers.get(name, "") for name in vary_headers]
-    return f"{KEY_PREFIX}:{version}:{location}:{_digest(*vary_headers, *header_values)}"
+    return f"{KEY_PREFIX}:{location}:{_digest(*vary_headers, *header_values)}"
 
 
 def _vary_headers(response):
@@ -116,14 +117,15 @@ def cache_public_page(view):
 
         use_cache = settings.PAGE_CACHE
         if use_cache:
-            location = _location(request)
-            known = cache.get_many([CONTENT_VERSION_KEY, _vary_key(location)])
-            # Read before rendering: an edit made meanwhile files this render under the old
-            # version, where no one will look again.
-            version = known.get(CONTENT_VERSION_KEY) or content_version()
-            vary_headers = known.get(_vary_key(location), ())
-            cached = cache.get(_page_key(request, version, location, vary_headers))
-            if cached is not None:
+            view_name = f"{view.__module__}.{view.__qualname__}"
+            vary_headers = _learned_vary.get(view_name, ())
+            key = _page_key(request, _location(request), vary_headers)
+            found = cache.get_many([CONTENT_VERSION_KEY, key])
+            # Read before rendering: an edit made meanwhile leaves this render filed under the
+            # old version, which no one will accept again.
+            version = found.get(CONTENT_VERSION_KEY) or content_version()
+            rendered_at, cached = found.get(key) or (None, None)
+            if rendered_at == version:
                 return _conditional(request, cached)
 
         def finish(response):
@@ -131,15 +133,14 @@ def cache_public_page(view):
                 return response
             _add_http_caching(response)
             if use_cache and request.method == "GET":
-                learned = _vary_headers(response)
-                if learned != vary_headers:
-                    cache.set(_vary_key(location), learned, settings.PAGE_CACHE_TIMEOUT)
+                learned = tuple(sorted(set(vary_headers) | set(_vary_headers(response))))
+                _learned_vary[view_name] = learned
                 # A plain copy: smaller to store than a DRF Response and its data.
                 stored = HttpResponse(
                     response.content, status=response.status_code, headers=dict(response.items())
                 )
-                key = _page_key(request, version, location, learned)
-                cache.set(key, stored, settings.PAGE_CACHE_TIMEOUT)
+                key = _page_key(request, _location(request), learned)
+                cache.set(key, (version, stored), settings.PAGE_CACHE_TIMEOUT)
             return response
 
         response = view(request, *args, **kwargs)

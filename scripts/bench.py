@@ -228,22 +228,33 @@ def wrk(url, seconds, connections):
 
 
 def measure(base, paths, seconds, connections):
-    """wrk on each path; the floor is measured first and last and averaged (drift shows)."""
+    """wrk on each path, with the floor measured between every two paths.
+
+    Other work on the machine comes and goes; each path's ratio is taken against the mean of
+    the floor runs just before and just after it, and the floor row shows the mean of all.
+    """
     for path in paths.values():
         wrk(base + path, 1, connections)  # warm-up, discarded: caches, search index, imports
+    floors = [wrk(base + FLOOR_PATH, seconds, connections)]
     results = {}
-    floor_before = wrk(base + FLOOR_PATH, seconds, connections)
     for name, path in paths.items():
-        if path != FLOOR_PATH:
-            results[name] = wrk(base + path, seconds, connections)
-            log(f"  {name:<22} {results[name]['rps']:8.0f} req/s")
-    floor_after = wrk(base + FLOOR_PATH, seconds, connections)
-    floor = {
-        key: (floor_before[key] + floor_after[key]) / 2 for key in ("rps", "p50", "p99", "errors")
-    }
-    floor["socket_errors"] = floor_before["socket_errors"] + floor_after["socket_errors"]
-    log(f"  floor {floor_before['rps']:.0f} then {floor_after['rps']:.0f} req/s")
+        if path == FLOOR_PATH:
+            continue
+        result = wrk(base + path, seconds, connections)
+        floors.append(wrk(base + FLOOR_PATH, seconds, connections))
+        result["floor"] = mean_of(floors[-2:])
+        results[name] = result
+        log(f"  {name:<22} {result['rps']:8.0f} req/s (floor {result['floor']['rps']:.0f})")
+    floor = mean_of(floors)
+    floor["floor"] = floor
     return {FLOOR_NAME: floor, **results}
+
+
+def mean_of(runs):
+    mean = {key: sum(run[key] for run in runs) / len(runs) for key in ("rps", "p50", "p99")}
+    mean["errors"] = sum(run["errors"] for run in runs)
+    mean["socket_errors"] = "".join(run["socket_errors"] for run in runs)
+    return mean
 
 
 def redis_for_bench():
@@ -316,12 +327,11 @@ def main():
                 memory.append((size, label, server.worker_rss_mb()))
             finally:
                 server.stop()
-            floor = results[FLOOR_NAME]
             for name, result in results.items():
                 if name in fixed and not page_cache:
                     continue  # the ceiling and floor once per size
                 kind = "" if name in fixed else label
-                rows.append((size, name, kind, result, floor))
+                rows.append((size, name, kind, result, result["floor"]))
 
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         for size in sizes:
