@@ -8,13 +8,16 @@ a few dictionary look-ups rather than a scan of every row.
 
 import bisect
 import difflib
+import json
 import re
 import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from .cache import content_version
 
@@ -82,6 +85,7 @@ class Document:
     pk: int
     name: str
     titles: list  # normalised name and aliases
+    sort_name: str = ""  # the name in lower case, for ordering results alphabetically
 
 
 @dataclass
@@ -96,7 +100,7 @@ class SearchIndex:
     def add(self, kind, pk, name, titles, body):
         key = (kind, pk)
         titles = [normalise(title) for title in titles if title]
-        self.documents[key] = Document(kind, pk, name, titles)
+        self.documents[key] = Document(kind, pk, name, titles, name.lower())
         for title in titles:
             for word in title.split():
                 self.title_words[word].add(key)
@@ -138,15 +142,35 @@ class SearchIndex:
     def word_scores(self, expansions):
         """{document key: best score} for one query word's expansions."""
         scores = {}
-        for candidate, exact in expansions.items():
-            for key in self.title_words.get(candidate, ()):
-                scores[key] = max(scores.get(key, 0), TITLE_EXACT if exact else TITLE_NEAR)
-            for key in self.body_words.get(candidate, ()):
-                scores[key] = max(scores.get(key, 0), BODY_EXACT if exact else BODY_NEAR)
+        # Lowest tier first, each overwriting the one before: the best score wins, and the
+        # work happens in dict.update (C) rather than per document in Python, which matters
+        # when a common word matches thousands of documents.
+        for words, exact, score in (
+            (self.body_words, False, BODY_NEAR),
+            (self.body_words, True, BODY_EXACT),
+            (self.title_words, False, TITLE_NEAR),
+            (self.title_words, True, TITLE_EXACT),
+        ):
+            for candidate, is_exact in expansions.items():
+                if is_exact == exact and candidate in words:
+                    scores.update(dict.fromkeys(words[candidate], score))
         return scores
 
-    def search(self, query, kinds=None):
-        """[(score, document)] best first; every query word must match (allowing a typo)."""
+    def title_matches(self, expansions):
+        """Keys of documents whose titles hold every query word: the only ones a bonus can reach."""
+        matches = None
+        for word_expansions in expansions:
+            keys = set()
+            for candidate in word_expansions:
+                keys |= self.title_words.get(candidate, set())
+            matches = keys if matches is None else matches & keys
+        return matches or set()
+
+    def search(self, query, kinds=None, ordered=True):
+        """[(score, document)] best first; every query word must match (allowing a typo).
+
+        ordered=False skips the sort, for callers that let the database order the rows.
+        """
         words = query_words(query)
         if not words:
             return []
@@ -160,13 +184,17 @@ class SearchIndex:
                 totals = {key: totals[key] + scores[key] for key in totals.keys() & scores.keys()}
             if not totals:
                 return []
+        titled = self.title_matches(expansions)
         results = []
         for key, score in totals.items():
             document = self.documents[key]
             if kinds and document.kind not in kinds:
                 continue
-            results.append((score + title_bonus(document.titles, expansions), document))
-        results.sort(key=lambda result: (-result[0], result[1].name.lower()))
+            if key in titled:
+                score += title_bonus(document.titles, expansions)
+            results.append((score, document))
+        if ordered:
+            results.sort(key=lambda result: (-result[0], result[1].sort_name))
         return results
 
     def suggestion(self, query):
@@ -278,20 +306,38 @@ def suggest(query):
     return get_index().suggestion(query)
 
 
+def pk_in(model, pks):
+    """`pk IN (...)` for any number of keys, sent as one parameter rather than one per key.
+
+    With thousands of matches ("nerve" matches nearly every condition) a parameter per key
+    makes the statement itself the slow part; one JSON text (SQLite) or array (PostgreSQL) is
+    unpacked by the database into a set it looks up in.
+    """
+    column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
+    if connection.vendor == "postgresql":
+        sql, param = f"{column} IN (SELECT unnest(%s::bigint[]))", list(pks)
+    elif connection.vendor == "sqlite":
+        sql, param = f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(pks))
+    else:
+        return Q(pk__in=list(pks))
+    return RawSQL(sql, [param], output_field=BooleanField())
+
+
 def search_conditions(queryset, query):
     """The queryset narrowed to matching conditions, ordered by relevance."""
-    results = search(query, kinds={CONDITION})
+    results = get_index().search(query, kinds={CONDITION}, ordered=False)
     by_score = defaultdict(list)
     for score, document in results:
         by_score[score].append(document.pk)
+    model = queryset.model
     # One WHEN per distinct score (a handful), not one per row, however many rows match.
     relevance = Case(
-        *(When(pk__in=pks, then=Value(score)) for score, pks in by_score.items()),
+        *(When(pk_in(model, pks), then=Value(score)) for score, pks in by_score.items()),
         default=Value(0),
         output_field=IntegerField(),
     )
     return (
-        queryset.filter(pk__in=[document.pk for _, document in results])
+        queryset.filter(pk_in(model, [document.pk for _, document in results]))
         .annotate(relevance=relevance)
         .order_by("-relevance", "name")
     )
