@@ -188,7 +188,8 @@ LOGGING = {
 
 # The admin lives wherever ADMIN_URL says ("admin/" by default), so it can be moved off the
 # path every password-guessing script tries first.
-ADMIN_URL = env("ADMIN_URL", default="admin/")
+# Always one trailing slash, however it is written in the environment ("staff", "/staff/").
+ADMIN_URL = env("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # Strict CSP: our own origin only; inline script or style only with the per-response nonce
 # (Django's admin adds it itself). No third-party origins anywhere.
