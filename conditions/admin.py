@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
 from . import views as public_views
-from .forms import EditorialForm, publish_permission
+from .forms import PUBLISH_STATES, EditorialForm, publish_permission
 from .models import (
     CONDITION_SECTIONS,
     Alias,
@@ -125,6 +125,34 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(publish_permission(self.model))
+
+    def has_change_permission(self, request, obj=None):
+        # Live (or archived) text is what patients read: changing it is a reviewer's decision,
+        # so editors see such items read-only instead of publishing edits unreviewed.
+        if (
+            obj is not None
+            and obj.status in PUBLISH_STATES
+            and not self.has_publish_permission(request)
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if (
+            request.method == "GET"
+            and obj is not None
+            and obj.status in PUBLISH_STATES
+            and not self.has_publish_permission(request)
+        ):
+            self.message_user(
+                request,
+                f"This {self.opts.verbose_name} is {obj.get_status_display().lower()}, so only "
+                "a medical reviewer can change it. Ask a reviewer to make the change or to move "
+                "it back to draft for you.",
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
