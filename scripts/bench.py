@@ -291,7 +291,7 @@ def stylesheet_path(base):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,1000,10000")
-    parser.add_argument("--seconds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     options = parser.parse_args()
     sizes = [int(size) for size in options.sizes.split(",")]
