@@ -1,5 +1,6 @@
 """The real content in fixtures/: it loads, it obeys the publishing rules, it reads plainly."""
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -261,3 +262,137 @@ def test_pattern_diagram_highlights_the_given_patterns(highlight, expected):
 
 def test_diagram_stylesheet_is_a_static_file():
     assert finders.find("css/diagram.css")
+
+
+# --- Clinical and coding rules a content reviewer checked; guarded so an edit cannot undo them.
+
+
+def sentences(text):
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def all_text(item, fields):
+    return "\n".join(getattr(item, field) for field in fields)
+
+
+CONDITION_TEXT_FIELDS = [
+    "summary",
+    *(field for field, _ in CONDITION_SECTIONS),
+    "emergency_warning",
+]
+
+
+@pytest.mark.parametrize("slug", ["guillain-barre-syndrome", "miller-fisher-syndrome"])
+def test_steroids_are_never_offered_as_a_treatment_for_gbs(content, slug):
+    condition = Condition.objects.get(slug=slug)
+    steroid_sentences = [
+        s for s in sentences(all_text(condition, CONDITION_TEXT_FIELDS)) if "steroid" in s.lower()
+    ]
+    # Steroids do not help Guillain-Barré syndrome: every mention must say so.
+    assert steroid_sentences, f"{slug} should say that steroids are not used"
+    assert all(re.search(r"\bnot\b|\bno\b", s.lower()) for s in steroid_sentences), (
+        steroid_sentences
+    )
+    assert "plasma exchange" in condition.treatment.lower()
+    assert "immunoglobulin" in condition.treatment.lower()
+
+
+def test_multifocal_motor_neuropathy_warns_against_steroids(content):
+    mmn = Condition.objects.get(slug="multifocal-motor-neuropathy")
+    assert "immunoglobulin" in mmn.treatment.lower()
+    assert re.search(r"steroids are not used.*worse", mmn.treatment.lower())
+
+
+def test_only_the_guillain_barre_family_is_flagged_as_an_emergency(content):
+    flagged = set(Condition.objects.filter(is_emergency=True).values_list("slug", flat=True))
+    assert flagged == {"guillain-barre-syndrome", "miller-fisher-syndrome"}
+
+
+def test_multiple_sclerosis_uses_the_october_2025_codes(content):
+    ms = Condition.objects.get(slug="multiple-sclerosis")
+    codes = set(ms.codes.filter(system=CodeSystem.ICD10CM).values_list("code", flat=True))
+    assert codes, "multiple sclerosis needs an ICD-10-CM code"
+    assert all(code.startswith("G35.") for code in codes), codes
+    assert "G35.D" in codes  # "Multiple sclerosis, unspecified"
+    # Since FY2026 the bare category is not a reportable code anywhere in the content.
+    assert not ClinicalCode.objects.filter(system=CodeSystem.ICD10CM, code="G35").exists()
+
+
+# Codes that became categories (so no longer reportable) in recent ICD-10-CM releases.
+RETIRED_ICD10CM = {
+    "G35": "expanded to G35.A-G35.D on 1 October 2025",
+    "G90.8": "expanded to G90.81/G90.89 on 1 October 2024",
+    "M35.0": "expanded to M35.00-M35.0C on 1 October 2021",
+}
+
+
+def test_no_retired_icd10cm_category_is_used(content):
+    used = set(
+        ClinicalCode.objects.filter(system=CodeSystem.ICD10CM).values_list("code", flat=True)
+    )
+    assert not used & RETIRED_ICD10CM.keys(), {
+        code: RETIRED_ICD10CM[code] for code in used & RETIRED_ICD10CM.keys()
+    }
+
+
+def test_every_clinical_code_is_used_by_a_condition(content):
+    assert not ClinicalCode.objects.filter(conditions__isnull=True).exists()
+
+
+def test_journal_references_have_well_formed_identifiers(content):
+    for reference in Reference.objects.all():
+        if reference.pubmed_id:
+            assert reference.pubmed_id.isdigit(), reference
+        if reference.doi:
+            assert reference.doi.startswith("10."), reference
+        assert reference.url or reference.pubmed_id or reference.doi, reference
+
+
+# American spellings the en-GB site must not use in its own prose (proper names such as
+# "MedlinePlus: Celiac Disease" live in reference titles, aliases and code displays, not here).
+AMERICAN_SPELLINGS = re.compile(
+    r"\b(anemi\w*|\w*fiber\w*|tumor\w*|hemorrh\w*|esophag\w*|diarrhea\w*|edema|paresthes\w*|"
+    r"ischemi\w*|leukemi\w*|celiac|hypesthes\w*|recogniz\w*|organiz\w*|behavior\w*|color\w*|"
+    r"center\w*)\b",
+    re.I,
+)
+
+
+def test_prose_uses_british_spelling(content):
+    found = []
+    for condition in Condition.objects.all():
+        text = all_text(condition, [*CONDITION_TEXT_FIELDS, "questions_for_doctor"])
+        found += [f"{condition.slug}: {m}" for m in AMERICAN_SPELLINGS.findall(text)]
+    for mechanism in Mechanism.objects.all():
+        text = all_text(mechanism, ["name", "summary", "explanation"])
+        found += [f"{mechanism.slug}: {m}" for m in AMERICAN_SPELLINGS.findall(text)]
+    for symptom in Symptom.objects.all():
+        text = all_text(symptom, ["name", "clinical_term", "description"])
+        found += [f"{symptom.slug}: {m}" for m in AMERICAN_SPELLINGS.findall(text)]
+    assert found == []
+
+
+# Education, not personal advice: the content never tells a reader what to take or stop.
+PERSONAL_ADVICE = re.compile(
+    r"\byou should\b|\byou must\b|\bwe recommend\b|\b(do not|don't) stop\b|\bstart taking\b|"
+    r"\bstop taking\b|\bincrease your dose\b",
+    re.I,
+)
+
+
+def test_no_personal_advice(content):
+    found = []
+    for condition in Condition.objects.all():
+        found += PERSONAL_ADVICE.findall(all_text(condition, CONDITION_TEXT_FIELDS))
+    for mechanism in Mechanism.objects.all():
+        found += PERSONAL_ADVICE.findall(all_text(mechanism, ["summary", "explanation"]))
+    assert found == []
+
+
+def test_conditions_listed_for_completeness_say_the_link_is_indirect(content):
+    diabetes = Condition.objects.get(slug="type-1-diabetes")
+    assert "not an immune attack" in diabetes.summary
+    assert diabetes.mechanism_links.get().mechanism.slug == "high-blood-sugar"
+    sarcoidosis = Condition.objects.get(slug="sarcoidosis")
+    assert "immune-mediated" in sarcoidosis.summary
+    assert "not a classic autoimmune disease" in sarcoidosis.summary
