@@ -19,7 +19,7 @@
     return params.toString();
   }
 
-  function update() {
+  function update(showResults) {
     var query = queryString();
     var url = form.action + (query ? "?" + query : "");
     if (pending) {
@@ -43,6 +43,14 @@
         results.innerHTML = html;
         results.removeAttribute("aria-busy");
         window.history.replaceState(null, "", url);
+        if (showResults) {
+          // "Show conditions" was pressed: on a phone the list is below the long form, so
+          // take the reader (and screen-reader focus) to the new result count.
+          var count = document.getElementById("result-count");
+          if (count) {
+            count.focus();
+          }
+        }
       })
       .catch(function (error) {
         if (error.name !== "AbortError") {
@@ -59,6 +67,6 @@
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    update();
+    update(true);
   });
 })();
