@@ -90,13 +90,13 @@ class ConditionFilter(django_filters.FilterSet):
         choices=Frequency.choices,
         empty_label="Any",
     )
-    emergency = StrictBooleanFilter(label="Medical emergency", field_name="is_emergency")
+    emergency = StrictBooleanFilter(label="Can be a medical emergency", field_name="is_emergency")
     sort = django_filters.OrderingFilter(
         label="Sort by",
         fields=(("name", "name"), ("updated", "updated")),
         field_labels={"name": "Name", "updated": "Last updated"},
         # No sort given: best match first when searching, otherwise A to Z.
-        empty_label="Best match",
+        empty_label="Best match (A to Z when not searching)",
     )
 
     class Meta:

@@ -79,7 +79,7 @@ def test_filters_work_without_javascript(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{site}/conditions/")
-    page.get_by_label("Medical emergency").select_option("true")
+    page.get_by_label("Can be a medical emergency").select_option("true")
     page.get_by_role("button", name="Show conditions").click()
     expect(page).to_have_url(re.compile(r"emergency=true"))
     expect(page.get_by_role("link", name="Guillain-Barré syndrome")).to_be_visible()
