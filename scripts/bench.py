@@ -166,14 +166,18 @@ class Server:
             # history stays short; the throttle's own cache traffic is still measured.
             API_THROTTLE_RATE="1000000/s",
         )
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.log_path = WORK / "server.log"
+        self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [str(ROOT / "scripts" / "serve.sh")],
             cwd=ROOT,
             env=env,
             start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            # To a file, not a pipe: a pipe nobody reads fills up with the server's log
+            # lines and then blocks every worker mid-request.
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -182,7 +186,7 @@ class Server:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    message = f"server failed to start:\n{self.process.stderr.read()}"
+                    message = f"server failed to start:\n{self.log_path.read_text()}"
                     raise RuntimeError(message) from None
                 time.sleep(0.3)
         self.stop()

@@ -137,14 +137,18 @@ class Server:
         )
         if os.environ.get("SOAK_REDIS_URL"):
             env["REDIS_URL"] = os.environ["SOAK_REDIS_URL"]
+        WORK.mkdir(parents=True, exist_ok=True)
+        self.log_path = WORK / "server.log"
+        self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             [str(ROOT / "scripts" / "serve.sh")],
             cwd=ROOT,
             env=env,
             start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+            # To a file, not a pipe: a pipe nobody reads fills up with the server's log
+            # lines and then blocks every worker mid-request.
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         self.base = f"http://{HOST}:{port}"
         deadline = time.monotonic() + 120
@@ -154,7 +158,7 @@ class Server:
                     return
             except OSError:
                 if self.process.poll() is not None:
-                    message = f"server failed to start:\n{self.process.stderr.read()}"
+                    message = f"server failed to start:\n{self.log_path.read_text()}"
                     raise RuntimeError(message) from None
                 time.sleep(0.3)
         self.stop()
@@ -211,7 +215,7 @@ def run(server, requests, concurrency, on_progress):
                 count = done[0]
             on_progress(count)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -228,6 +232,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
 
+    # Stopped from outside (timeout, Ctrl-C): still stop the server this script started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("soak: terminated"))
     print(f"starting the production server on {HOST}:{options.port}", file=sys.stderr)
     server = Server(options.port, options.workers)
     server.port = options.port
