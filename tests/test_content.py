@@ -227,6 +227,7 @@ def test_diagrams_are_accessible_and_small(template):
     assert parser.svg["width"] == "100%"
     assert len(html.encode()) < 15_000
     assert highlighted(parser) == []
+    assert "__mark" not in html
 
 
 def test_nerve_diagram_has_a_part_for_every_site_in_use(content):
@@ -238,8 +239,14 @@ def test_nerve_diagram_has_a_part_for_every_site_in_use(content):
 @pytest.mark.parametrize("site", NerveSite.values)
 def test_nerve_diagram_highlights_exactly_the_given_part(site):
     html = render_to_string("includes/nerve_diagram.html", {"highlight": site})
-    assert highlighted(parse(html)) == [f"nerve-part-{site}"]
+    parser = parse(html)
+    assert highlighted(parser) == [f"nerve-part-{site}"]
     assert html.count("(affected)") == 2  # in the picture and in the text alternative
+    # Not by colour alone: exactly one hatched backdrop, using a pattern that is defined.
+    assert html.count('class="nerve-diagram__mark"') == 1
+    assert "nerve-diagram-hatch" in parser.ids
+    assert 'fill="url(#nerve-diagram-hatch)"' in html
+    assert len(html.encode()) < 15_000
 
 
 @pytest.mark.parametrize(
