@@ -233,12 +233,16 @@ def test_client_ip_takes_the_address_the_trusted_proxy_saw():
     assert client_ip(request) == "203.0.113.9"
 
 
+NOT_FOR_PRODUCTION = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def run_manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
         env={
-            **{k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}},
+            # Not the test run's own settings, nor the browser tests' async escape hatch.
+            **{k: v for k, v in os.environ.items() if k not in NOT_FOR_PRODUCTION},
             "DJANGO_SETTINGS_MODULE": "portal.settings.prod",
             **env,
         },
