@@ -54,7 +54,20 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
-class EditorialQuerySet(models.QuerySet):
+class ContentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # QuerySet.update() sends no signal, so it would leave cached pages and search indexes
+        # on the old content version (conditions.cache): bump it here, like a save does.
+        from .signals import content_changed
+
+        rows = super().update(**kwargs)
+        content_changed()
+        return rows
+
+    update.alters_data = True
+
+
+class EditorialQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
@@ -74,7 +87,7 @@ class EditorialQuerySet(models.QuerySet):
         ).exclude(status=Status.ARCHIVED)
 
 
-class SlugManager(models.Manager):
+class SlugManager(models.Manager.from_queryset(ContentQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -241,7 +254,7 @@ class Reference(models.Model):
         return ""
 
 
-class ClinicalCodeManager(models.Manager):
+class ClinicalCodeManager(models.Manager.from_queryset(ContentQuerySet)):
     def get_by_natural_key(self, system, code):
         return self.get(system=system, code=code)
 
@@ -494,7 +507,7 @@ class Condition(EditorialContent):
         return problems
 
 
-class AliasManager(models.Manager):
+class AliasManager(models.Manager.from_queryset(ContentQuerySet)):
     def get_by_natural_key(self, name, condition_slug):
         return self.get(name=name, condition__slug=condition_slug)
 
@@ -535,7 +548,7 @@ class Evidence(models.TextChoices):
     LIMITED = "limited", "Limited"
 
 
-class ConditionMechanismManager(models.Manager):
+class ConditionMechanismManager(models.Manager.from_queryset(ContentQuerySet)):
     def get_by_natural_key(self, condition_slug, mechanism_slug):
         return self.get(condition__slug=condition_slug, mechanism__slug=mechanism_slug)
 

@@ -17,6 +17,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -41,9 +42,11 @@ def _location(request):
     return _digest(request.scheme, request.get_host(), request.path, query)
 
 
-# The request headers each view's responses were seen to vary on (X-Partial, ...). Kept per
-# process: it follows from the code, not the content, so every server learns the same.
-_learned_vary = {}
+# The request headers any cached response was seen to vary on (X-Partial, Accept, ...). One set
+# for every view, so PageCacheMiddleware can build a key before it knows the view; a header
+# some view does not vary on only splits its entries, never mixes two. Kept per process: it
+# follows from the code, not the content, so every server learns the same.
+_learned_vary = ()
 
 
 def _page_key(request, location, vary_headers):
@@ -103,6 +106,17 @@ def _conditional(request, response):
     return get_conditional_response(request, response.get("ETag"), last_modified, response)
 
 
+def _lookup(request, vary_headers):
+    """(current content version, the stored response if it is of that version, else None)."""
+    key = _page_key(request, _location(request), vary_headers)
+    found = cache.get_many([CONTENT_VERSION_KEY, key])
+    # Read before rendering: an edit made meanwhile leaves this render filed under the old
+    # version, which no one will accept again.
+    version = found.get(CONTENT_VERSION_KEY) or content_version()
+    rendered_at, cached = found.get(key) or (None, None)
+    return version, (cached if rendered_at == version else None)
+
+
 def cache_public_page(view):
     """Serve the view's anonymous GET responses from the shared cache (see the module doc).
 
@@ -117,24 +131,19 @@ def cache_public_page(view):
 
         use_cache = settings.PAGE_CACHE
         if use_cache:
-            view_name = f"{view.__module__}.{view.__qualname__}"
-            vary_headers = _learned_vary.get(view_name, ())
-            key = _page_key(request, _location(request), vary_headers)
-            found = cache.get_many([CONTENT_VERSION_KEY, key])
-            # Read before rendering: an edit made meanwhile leaves this render filed under the
-            # old version, which no one will accept again.
-            version = found.get(CONTENT_VERSION_KEY) or content_version()
-            rendered_at, cached = found.get(key) or (None, None)
-            if rendered_at == version:
+            vary_headers = _learned_vary
+            version, cached = _lookup(request, vary_headers)
+            if cached is not None:
                 return _conditional(request, cached)
 
         def finish(response):
+            global _learned_vary
             if not _is_shareable(request, response):
                 return response
             _add_http_caching(response)
             if use_cache and request.method == "GET":
-                learned = tuple(sorted(set(vary_headers) | set(_vary_headers(response))))
-                _learned_vary[view_name] = learned
+                learned = tuple(sorted(set(_learned_vary) | set(_vary_headers(response))))
+                _learned_vary = learned
                 # A plain copy: smaller to store than a DRF Response and its data.
                 stored = HttpResponse(
                     response.content, status=response.status_code, headers=dict(response.items())
@@ -151,4 +160,47 @@ def cache_public_page(view):
             return response
         return _conditional(request, finish(response))
 
+    # Lets PageCacheMiddleware tell a cached view from any other (method_decorator copies it).
+    cached_view.page_cached = True
     return cached_view
+
+
+def _is_cached_view(view):
+    if getattr(view, "page_cached", False):
+        return True
+    # A class-based view (DRF): the decorator sits on the handler that answers GET.
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    handler_name = (getattr(view, "actions", None) or {}).get("get", "get")
+    return getattr(getattr(view_class, handler_name, None), "page_cached", False)
+
+
+class PageCacheMiddleware:
+    """Answer cache hits before the session, CSRF, auth, messages, history and axes middleware.
+
+    Those do nothing for an anonymous visitor's stored page, and skipping them is most of what
+    a hit costs. Placed after the middleware that sets security headers, so a hit carries the
+    same headers as a full render. Only the lookup happens here; cache_public_page decides what
+    is stored. Falls through (to the full stack, where the view may still hit) for anything not
+    plainly anonymous: a session cookie, an Origin (CORS headers come later in the stack), a
+    method other than GET/HEAD, or a URL whose view is not cached.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.PAGE_CACHE
+            and request.method in CACHEABLE_METHODS
+            and _is_anonymous(request)
+            and "origin" not in request.headers
+        ):
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                match = None
+            if match is not None and _is_cached_view(match.func):
+                _, cached = _lookup(request, _learned_vary)
+                if cached is not None:
+                    return _conditional(request, cached)
+        return self.get_response(request)

@@ -64,6 +64,10 @@ TITLE_EXACT, TITLE_NEAR, BODY_EXACT, BODY_NEAR = 8, 5, 2, 1
 WHOLE_TITLE_BONUS = 20  # the query is the name or an alias ("GBS", "lupus")
 TITLE_PHRASE_BONUS = 6  # the query appears as a phrase within a name or alias
 
+# Up to this many matches, the database is asked which pass the other filters by primary key;
+# beyond it, reading every candidate row's key (a narrow index scan) is cheaper.
+FEW_MATCHES = 500
+
 MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
@@ -86,11 +90,12 @@ class Document:
     name: str
     titles: list  # normalised name and aliases
     sort_name: str = ""  # the name in lower case, for ordering results alphabetically
+    name_rank: int = 0  # position by sort_name among all documents (set by SearchIndex.finish)
 
 
 @dataclass
 class SearchIndex:
-    documents: dict = field(default_factory=dict)  # (kind, pk) → Document
+    documents: dict = field(default_factory=dict)  # document number → Document
     title_words: dict = field(default_factory=lambda: defaultdict(set))  # word → keys
     body_words: dict = field(default_factory=lambda: defaultdict(set))
     typo_neighbours: dict = field(default_factory=lambda: defaultdict(set))  # deletion → words
@@ -98,7 +103,9 @@ class SearchIndex:
     title_words_by_letter: dict = field(default_factory=lambda: defaultdict(set))
 
     def add(self, kind, pk, name, titles, body):
-        key = (kind, pk)
+        # A small integer per document rather than (kind, pk): a common word's postings are
+        # intersected and looked up thousands of times per query, and ints hash for free.
+        key = len(self.documents)
         titles = [normalise(title) for title in titles if title]
         self.documents[key] = Document(kind, pk, name, titles, name.lower())
         for title in titles:
@@ -115,6 +122,11 @@ class SearchIndex:
                 for variant in deletions(word):
                     self.typo_neighbours[variant].add(word)
         self.sorted_vocabulary = sorted(vocabulary)
+        # Ordering by an integer rank rather than the name: comparing thousands of names that
+        # share long prefixes was most of a common word's search time.
+        by_name = sorted(self.documents.values(), key=lambda document: document.sort_name)
+        for rank, document in enumerate(by_name):
+            document.name_rank = rank
         for word in self.title_words:
             self.title_words_by_letter[word[:1]].add(word)
         return self
@@ -185,17 +197,26 @@ class SearchIndex:
             if not totals:
                 return []
         titled = self.title_matches(expansions)
-        results = []
-        for key, score in totals.items():
-            document = self.documents[key]
-            if kinds and document.kind not in kinds:
-                continue
-            if key in titled:
-                score += title_bonus(document.titles, expansions)
-            results.append((score, document))
-        if ordered:
-            results.sort(key=lambda result: (-result[0], result[1].sort_name))
-        return results
+        for key in titled & totals.keys():
+            totals[key] += title_bonus(self.documents[key].titles, expansions)
+        documents = self.documents
+        if kinds:
+            matched = [
+                (score, documents[key])
+                for key, score in totals.items()
+                if documents[key].kind in kinds
+            ]
+        else:
+            matched = [(score, documents[key]) for key, score in totals.items()]
+        if not ordered:
+            return matched
+        # Best score first, then A to Z, as one integer per result: names are ranked once per
+        # index, so the sort compares small integers, never strings.
+        spread = len(documents)
+        ranked = sorted(
+            [(document.name_rank - score * spread, score, document) for score, document in matched]
+        )
+        return [(score, document) for _, score, document in ranked]
 
     def suggestion(self, query):
         """A corrected query that finds something ("did you mean …"), or None."""
@@ -324,8 +345,14 @@ def pk_in(model, pks):
 
 
 def search_conditions(queryset, query):
-    """The queryset narrowed to matching conditions, ordered by relevance."""
-    results = get_index().search(query, kinds={CONDITION}, ordered=False)
+    """The queryset narrowed to matching conditions, ordered by relevance.
+
+    The rows are ranked here, in Python, from the index; the database is only asked which of
+    them pass the other filters and for the one page shown (see RankedSearchMixin). A queryset
+    that is ordered differently, or used in any other way, falls back to the same filter and
+    order done by the database.
+    """
+    results = get_index().search(query, kinds={CONDITION})
     by_score = defaultdict(list)
     for score, document in results:
         by_score[score].append(document.pk)
@@ -336,8 +363,101 @@ def search_conditions(queryset, query):
         default=Value(0),
         output_field=IntegerField(),
     )
-    return (
+    searched = (
         queryset.filter(pk_in(model, [document.pk for _, document in results]))
         .annotate(relevance=relevance)
         .order_by("-relevance", "name")
     )
+    searched.__class__ = _ranked_class(type(queryset))
+    searched._search = _Ranking([(document.pk, score) for score, document in results], queryset)
+    return searched
+
+
+@dataclass
+class _Ranking:
+    ranked: list  # [(pk, score)] best first
+    unsearched: object  # the same queryset without the search filter
+    surviving: list = None  # ranked rows that pass every other filter, once asked
+
+
+class RankedSearchMixin:
+    """A searched queryset that counts and slices from the ranking made in Python.
+
+    Sorting thousands of matches in the database by relevance and name, to show twenty, was
+    most of a search's time. Here the other filters applied after the search (mechanism,
+    onset, ...) are mirrored on the unsearched queryset; count() and a slice ask the database
+    only for the primary keys passing them (one narrow query) and then for one page of rows.
+    Any other chained call, such as order_by(), drops the ranking and the database does all.
+    """
+
+    _search = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._search = None  # a change not mirrored below: the database orders the rows
+        return clone
+
+    def _mirrored(self, method, *args, **kwargs):
+        clone = getattr(super(), method)(*args, **kwargs)
+        if self._search is not None:
+            unsearched = getattr(self._search.unsearched, method)(*args, **kwargs)
+            clone._search = _Ranking(self._search.ranked, unsearched)
+        return clone
+
+    def filter(self, *args, **kwargs):
+        return self._mirrored("filter", *args, **kwargs)
+
+    def exclude(self, *args, **kwargs):
+        return self._mirrored("exclude", *args, **kwargs)
+
+    def distinct(self, *fields):
+        return self._mirrored("distinct", *fields)
+
+    def select_related(self, *fields):
+        return self._mirrored("select_related", *fields)
+
+    def prefetch_related(self, *lookups):
+        return self._mirrored("prefetch_related", *lookups)
+
+    def _surviving(self):
+        if self._search.surviving is None:
+            unsearched = self._search.unsearched.order_by()
+            ranked = self._search.ranked
+            if len(ranked) <= FEW_MATCHES:
+                # Few matches: ask about just those rather than read every row's key.
+                unsearched = unsearched.filter(pk__in=[pk for pk, _ in ranked])
+            present = set(unsearched.values_list("pk", flat=True)) if ranked else set()
+            self._search.surviving = [row for row in self._search.ranked if row[0] in present]
+        return self._search.surviving
+
+    def count(self):
+        if self._search is None or self._result_cache is not None:
+            return super().count()
+        return len(self._surviving())
+
+    def __getitem__(self, k):
+        if self._search is None or self._result_cache is not None or not isinstance(k, slice):
+            return super().__getitem__(k)
+        page = self._surviving()[k]
+        scores = dict(page)
+        rows = self._search.unsearched.filter(pk__in=list(scores)).in_bulk()
+        found = []
+        for pk, score in page:
+            row = rows.get(pk)
+            if row is not None:
+                row.relevance = score
+                found.append(row)
+        return found
+
+
+_ranked_classes = {}
+
+
+def _ranked_class(queryset_class):
+    if issubclass(queryset_class, RankedSearchMixin):
+        return queryset_class
+    if queryset_class not in _ranked_classes:
+        _ranked_classes[queryset_class] = type(
+            f"Ranked{queryset_class.__name__}", (RankedSearchMixin, queryset_class), {}
+        )
+    return _ranked_classes[queryset_class]

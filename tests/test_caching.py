@@ -254,3 +254,93 @@ def test_a_private_or_cookie_varying_response_is_not_stored(db):
 
     assert not _served_twice(private)
     assert not _served_twice(per_cookie)
+
+
+# Hits answered by PageCacheMiddleware, before the session, CSRF, auth and axes middleware.
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("a cache hit reached the session middleware")
+
+
+@pytest.mark.parametrize("url", ["/conditions/lupus/", "/conditions/", "/api/v1/conditions/"])
+def test_a_hit_is_served_before_the_session_is_touched(client, lupus, url, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    first = client.get(url)
+    monkeypatch.setattr(SessionMiddleware, "process_request", _refuse)
+    again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    head = client.head(url)
+    assert head.status_code == 200
+
+
+def test_hits_carry_every_security_and_caching_header(client, lupus, monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    first = client.get("/conditions/lupus/")
+    monkeypatch.setattr(SessionMiddleware, "process_request", _refuse)
+    hit = client.get("/conditions/lupus/")
+    for header in [
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "Cache-Control",
+        "ETag",
+        "Last-Modified",
+    ]:
+        assert hit.has_header(header), header
+        assert hit[header] == first[header], header
+    assert "public" in hit["Cache-Control"]
+    not_modified = client.get("/conditions/lupus/", headers={"if-none-match": hit["ETag"]})
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+
+
+def test_a_request_with_a_session_cookie_never_gets_a_stored_page(client, lupus):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/conditions/lupus/")  # stored for anonymous visitors
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(editor)
+    with CaptureQueriesContext(connection) as queries:
+        signed_in = client.get("/conditions/lupus/")
+    assert signed_in.status_code == 200
+    assert len(queries) > 0  # rendered for this visitor, not taken from the cache
+    assert "public" not in signed_in.get("Cache-Control", "")
+    # Even a stale or forged session cookie goes the whole way through the stack.
+    client.logout()
+    client.cookies["sessionid"] = "not-a-real-session"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/conditions/lupus/").status_code == 200
+    assert len(queries) > 0
+
+
+def test_a_cross_origin_api_hit_still_gets_cors_headers(client, lupus):
+    client.get("/api/v1/conditions/")
+    hit = client.get("/api/v1/conditions/", headers={"origin": "https://example.org"})
+    assert hit.status_code == 200
+    assert hit["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_middleware_only_looks_up_cached_views(client, db):
+    # /healthz is not a cached view: it never pays for a cache lookup, and is never stored.
+    from unittest import mock
+
+    with mock.patch("conditions.page_cache._lookup") as lookup:
+        client.get("/healthz")
+    lookup.assert_not_called()
+
+
+def test_queryset_update_invalidates_cached_pages(client, lupus):
+    assert "first draft" in client.get("/conditions/lupus/").content.decode()
+    Condition.objects.filter(pk=lupus.pk).update(summary="Changed by a bulk update.")
+    assert "Changed by a bulk update." in client.get("/conditions/lupus/").content.decode()
+    Alias.objects.create(condition=lupus, name="SLE")
+    client.get("/conditions/lupus/")
+    Alias.objects.filter(condition=lupus).update(name="Systemic lupus")
+    assert "Systemic lupus" in client.get("/conditions/lupus/").content.decode()

@@ -136,3 +136,31 @@ def test_index_scales_without_full_scans(db):
     index.add(search.CONDITION, 99999, "Lupus", ["Lupus", "SLE"], "")
     index.finish()
     assert [d.pk for _, d in index.search("lupsu")] == [99999]
+
+
+@pytest.mark.parametrize("few_matches", [0, 500])
+def test_ranked_counts_and_pages_agree_with_the_database(db, monkeypatch, few_matches):
+    """count() and slices come from the Python ranking; they must equal the database's answer."""
+    monkeypatch.setattr(search, "FEW_MATCHES", few_matches)  # both ways of asking the database
+    ConditionFactory(name="Zebra vasculitis", onset="acute")
+    ConditionFactory(name="Vasculitis", onset="chronic")
+    for number in range(6):
+        ConditionFactory(
+            name=f"Condition {number}",
+            overview="Mentions vasculitis.",
+            onset="acute" if number % 2 else "chronic",
+        )
+    ConditionFactory(name="Draft vasculitis", status="draft")
+    ConditionFactory(name="Unrelated", overview="Nothing to see.")
+    searched = search.search_conditions(Condition.objects.published(), "vasculitis")
+    for queryset in [searched, searched.filter(onset="acute").distinct()]:
+        in_database = list(queryset.all())  # .all() drops the ranking: the database orders
+        assert queryset.count() == len(in_database)
+        assert [c.pk for c in queryset[1:4]] == [c.pk for c in in_database[1:4]]
+        assert [c.pk for c in queryset[:20]] == [c.pk for c in in_database]
+    assert [c.name for c in searched[:2]] == ["Vasculitis", "Zebra vasculitis"]
+    assert searched.filter(onset="acute").count() == 4
+    # Ordered otherwise: the database does it all.
+    by_name = searched.order_by("-name")
+    assert [c.name for c in by_name[:1]] == ["Zebra vasculitis"]
+    assert search.search_conditions(Condition.objects.published(), "qqqqzz").count() == 0
