@@ -9,7 +9,8 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -26,6 +27,9 @@ MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_LIMIT = 50
 # Sent by static/js/filters.js to fetch just the result list.
 PARTIAL_HEADER = "X-Partial"
+# A mechanism can cause well over a thousand conditions: its page names this many and links to
+# the filtered condition list for the rest, so the page costs the same however many there are.
+MECHANISM_CONDITIONS_SHOWN = 24
 # The patterns templates/includes/pattern_diagram.html draws.
 DIAGRAMMED_PATTERNS = {"symmetric-length-dependent", "mononeuritis-multiplex"}
 
@@ -216,22 +220,47 @@ def mechanism_list(request):
     )
 
 
+def _published_condition_links():
+    return ConditionMechanism.objects.filter(condition__status=Status.PUBLISHED)
+
+
 def with_mechanism_page_relations(mechanisms):
-    """What a mechanism page shows besides the mechanism: only published conditions."""
-    return mechanisms.prefetch_related(
-        "references",
-        Prefetch(
-            "condition_links",
-            queryset=ConditionMechanism.objects.filter(condition__status=Status.PUBLISHED)
-            .select_related("condition")
-            .order_by("role", "condition__name"),
-        ),
+    """What a mechanism page shows besides the mechanism: its references, how many conditions."""
+    link_count = (
+        _published_condition_links()
+        .filter(mechanism=OuterRef("pk"))
+        .order_by()
+        .values("mechanism")
+        .annotate(total=Count("pk"))
+        .values("total")
     )
+    return mechanisms.annotate(
+        published_condition_count=Coalesce(Subquery(link_count), 0, output_field=IntegerField())
+    ).prefetch_related("references")
 
 
 def mechanism_page_context(request, mechanism):
     """The mechanism page's context; the admin preview renders drafts with the same one."""
-    return {"mechanism": mechanism}
+    # One page's worth, as a plain LIMIT query (a sliced prefetch orders every link of every
+    # mechanism through a window function: several times slower); only the columns shown.
+    shown = list(
+        _published_condition_links()
+        .filter(mechanism=mechanism)
+        .select_related("condition")
+        .only("mechanism_id", "role", "evidence", "note", "condition__name", "condition__slug")
+        .order_by("role", "condition__name")[:MECHANISM_CONDITIONS_SHOWN]
+    )
+    total = mechanism.published_condition_count
+    all_conditions_url = None
+    if total > len(shown):
+        query = urlencode({"mechanism": mechanism.slug})
+        all_conditions_url = f"{reverse('conditions:condition-list')}?{query}"
+    return {
+        "mechanism": mechanism,
+        "condition_links": shown,
+        "condition_count": total,
+        "all_conditions_url": all_conditions_url,
+    }
 
 
 @require_safe

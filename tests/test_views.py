@@ -178,6 +178,40 @@ def test_mechanism_page_lists_published_conditions_with_role(client, world):
     assert "css/diagram.css" in html
 
 
+def test_mechanism_page_names_the_first_conditions_and_links_to_all(
+    client, db, django_assert_max_num_queries
+):
+    from conditions.views import MECHANISM_CONDITIONS_SHOWN
+
+    mechanism = MechanismFactory()
+    total = MECHANISM_CONDITIONS_SHOWN + 3
+    for number in range(total):
+        ConditionMechanism.objects.create(
+            condition=ConditionFactory(name=f"Cause {number:02d}"),
+            mechanism=mechanism,
+            role=Role.PRIMARY,
+            evidence=Evidence.STRONG,
+        )
+    hidden = ConditionFactory(name="Cause draft", status=Status.DRAFT)
+    ConditionMechanism.objects.create(condition=hidden, mechanism=mechanism, role=Role.PRIMARY)
+    with django_assert_max_num_queries(3):
+        html = client.get(mechanism.get_absolute_url()).content.decode()
+    assert html.count(">Cause ") == MECHANISM_CONDITIONS_SHOWN
+    assert "Cause 00" in html
+    assert f"Cause {total - 1:02d}" not in html
+    assert "Cause draft" not in html
+    see_all = f'href="/conditions/?mechanism={mechanism.slug}">See all {total} conditions</a>'
+    assert see_all in html
+    listed = client.get(f"/conditions/?mechanism={mechanism.slug}")
+    assert listed.status_code == 200
+    assert f"{total} conditions found" in listed.content.decode()
+
+
+def test_a_mechanism_page_with_few_conditions_has_no_see_all_link(client, world):
+    html = client.get(world["mechanism"].get_absolute_url()).content.decode()
+    assert "See all" not in html
+
+
 def test_condition_page_shows_pattern_diagram_for_drawn_patterns(client, db):
     condition = ConditionFactory()
     condition.patterns.add(NeuropathyPattern.objects.get(slug="mononeuritis-multiplex"))
