@@ -12,7 +12,7 @@ of the body, so an edit elsewhere keeps it valid) and `Last-Modified` (when it w
 
 import hashlib
 import re
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,7 +23,8 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from .cache import CONTENT_VERSION_KEY, content_version
 
-KEY_PREFIX = "page"
+# Entries are (version, (status, headers, body)); a new format takes a new prefix.
+KEY_PREFIX = "page2"
 HEADER_LIST_SEPARATOR = re.compile(r"\s*,\s*")
 CACHEABLE_METHODS = {"GET", "HEAD"}
 # A response varying on these can differ per visitor: never share it.
@@ -106,15 +107,41 @@ def _conditional(request, response):
     return get_conditional_response(request, response.get("ETag"), last_modified, response)
 
 
+# A copy of recently served entries in this process, so a hit reads only the small content
+# version from the shared cache, not the whole page. Never trusted on its own: an entry is used
+# only when its version is the shared current one, so an edit anywhere still shows at once.
+# Bounded (oldest dropped first), so a worker's memory stays flat.
+LOCAL_ENTRIES = 256
+_local_entries = {}
+
+
+def _remember(key, entry):
+    _local_entries.pop(key, None)
+    _local_entries[key] = entry
+    if len(_local_entries) > LOCAL_ENTRIES:
+        del _local_entries[next(iter(_local_entries))]
+
+
 def _lookup(request, vary_headers):
     """(current content version, the stored response if it is of that version, else None)."""
     key = _page_key(request, _location(request), vary_headers)
-    found = cache.get_many([CONTENT_VERSION_KEY, key])
-    # Read before rendering: an edit made meanwhile leaves this render filed under the old
-    # version, which no one will accept again.
-    version = found.get(CONTENT_VERSION_KEY) or content_version()
-    rendered_at, cached = found.get(key) or (None, None)
-    return version, (cached if rendered_at == version else None)
+    local = _local_entries.get(key)
+    if local is not None:
+        version = cache.get(CONTENT_VERSION_KEY) or content_version()
+        entry = local if local[0] == version else cache.get(key)
+    else:
+        found = cache.get_many([CONTENT_VERSION_KEY, key])
+        # Read before rendering: an edit made meanwhile leaves this render filed under the
+        # old version, which no one will accept again.
+        version = found.get(CONTENT_VERSION_KEY) or content_version()
+        entry = found.get(key)
+    rendered_at, stored = entry or (None, None)
+    if rendered_at != version:
+        return version, None
+    if entry is not local:
+        _remember(key, entry)
+    status, headers, body = stored
+    return version, HttpResponse(body, status=status, headers=headers)
 
 
 def cache_public_page(view):
@@ -144,10 +171,9 @@ def cache_public_page(view):
             if use_cache and request.method == "GET":
                 learned = tuple(sorted(set(_learned_vary) | set(_vary_headers(response))))
                 _learned_vary = learned
-                # A plain copy: smaller to store than a DRF Response and its data.
-                stored = HttpResponse(
-                    response.content, status=response.status_code, headers=dict(response.items())
-                )
+                # Plain values, not a response object: smaller to store and quicker to unpickle
+                # on every hit than an HttpResponse (let alone a DRF Response and its data).
+                stored = (response.status_code, dict(response.items()), response.content)
                 key = _page_key(request, _location(request), learned)
                 cache.set(key, (version, stored), settings.PAGE_CACHE_TIMEOUT)
             return response
@@ -163,6 +189,15 @@ def cache_public_page(view):
     # Lets PageCacheMiddleware tell a cached view from any other (method_decorator copies it).
     cached_view.page_cached = True
     return cached_view
+
+
+@lru_cache(maxsize=4096)
+def _serves_cached_pages(path_info):
+    """Whether the URL's view is a cached one (the URLconf is fixed, so remembered per path)."""
+    try:
+        return _is_cached_view(resolve(path_info).func)
+    except Resolver404:
+        return False
 
 
 def _is_cached_view(view):
@@ -181,8 +216,8 @@ class PageCacheMiddleware:
     a hit costs. Placed after the middleware that sets security headers, so a hit carries the
     same headers as a full render. Only the lookup happens here; cache_public_page decides what
     is stored. Falls through (to the full stack, where the view may still hit) for anything not
-    plainly anonymous: a session cookie, an Origin (CORS headers come later in the stack), a
-    method other than GET/HEAD, or a URL whose view is not cached.
+    plainly anonymous: a session cookie or credentials, an Origin (CORS headers come later in
+    the stack), a method other than GET/HEAD, or a URL whose view is not cached.
     """
 
     def __init__(self, get_response):
@@ -194,13 +229,10 @@ class PageCacheMiddleware:
             and request.method in CACHEABLE_METHODS
             and _is_anonymous(request)
             and "origin" not in request.headers
+            and "authorization" not in request.headers
+            and _serves_cached_pages(request.path_info)
         ):
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                match = None
-            if match is not None and _is_cached_view(match.func):
-                _, cached = _lookup(request, _learned_vary)
-                if cached is not None:
-                    return _conditional(request, cached)
+            _, cached = _lookup(request, _learned_vary)
+            if cached is not None:
+                return _conditional(request, cached)
         return self.get_response(request)

@@ -8,6 +8,7 @@ a few dictionary look-ups rather than a scan of every row.
 
 import bisect
 import difflib
+import gc
 import json
 import re
 import threading
@@ -316,6 +317,11 @@ def get_index():
             if _index["version"] != version:
                 _index["index"] = build_index()
                 _index["version"] = version
+                # The index is hundreds of thousands of long-lived objects without cycles
+                # (freed by reference counting when replaced). Left to the cyclic collector,
+                # each full collection rescans them all: 50-80 ms pauses in random searches
+                # at 10,000 conditions. Frozen, the collector skips what is alive now.
+                gc.freeze()
     return _index["index"]
 
 

@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -150,6 +151,13 @@ class Server:
     """scripts/serve.sh in its own process group, stopped by that group's id."""
 
     def __init__(self, database_url, page_cache, cache_dir, redis_url):
+        # Another server on the port would answer /healthz in place of ours, and every figure
+        # would silently measure it instead.
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                raise RuntimeError(
+                    f"port {PORT} is already in use: stop that server or set BENCH_PORT"
+                )
         shutil.rmtree(cache_dir, ignore_errors=True)
         flush(redis_url)
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -293,6 +301,8 @@ def stylesheet_path(base):
 
 
 def main():
+    # Stopped from outside: unwind, so each `finally` stops the server it started.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10,1000,10000")
     parser.add_argument("--seconds", type=int, default=2)
