@@ -344,3 +344,23 @@ def test_queryset_update_invalidates_cached_pages(client, lupus):
     client.get("/conditions/lupus/")
     Alias.objects.filter(condition=lupus).update(name="Systemic lupus")
     assert "Systemic lupus" in client.get("/conditions/lupus/").content.decode()
+
+
+def test_the_per_process_copy_never_outlives_an_edit_made_elsewhere(client, lupus):
+    """An edit on another server only bumps the shared version; this process must notice."""
+    from conditions.cache import bump_content_version
+    from conditions.page_cache import _local_entries
+
+    client.get("/conditions/lupus/")
+    client.get("/conditions/lupus/")  # now also held in this process
+    assert _local_entries
+    # As another server would: change the row without this process's signals, bump the version.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Condition._meta.db_table} SET summary = %s WHERE id = %s",
+            ["Edited elsewhere.", lupus.pk],
+        )
+    bump_content_version()
+    assert "Edited elsewhere." in client.get("/conditions/lupus/").content.decode()
