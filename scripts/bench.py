@@ -19,13 +19,13 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from production_server import ProductionServer
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
@@ -147,77 +147,6 @@ def inspect(database_url):
     return json.loads(output.strip().splitlines()[-1])
 
 
-class Server:
-    """scripts/serve.sh in its own process group, stopped by that group's id."""
-
-    def __init__(self, database_url, page_cache, cache_dir, redis_url):
-        # Another server on the port would answer /healthz in place of ours, and every figure
-        # would silently measure it instead.
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-                raise RuntimeError(
-                    f"port {PORT} is already in use: stop that server or set BENCH_PORT"
-                )
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        flush(redis_url)
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        if redis_url:
-            env["REDIS_URL"] = redis_url
-        env.update(
-            DATABASE_URL=database_url,
-            PORT=str(PORT),
-            HOST="127.0.0.1",
-            PAGE_CACHE="on" if page_cache else "off",
-            CACHE_DIR=str(cache_dir),
-            LOAD_VERBOSITY="0",
-            # High enough never to refuse the benchmark, per second so DRF's per-client
-            # history stays short; the throttle's own cache traffic is still measured.
-            API_THROTTLE_RATE="1000000/s",
-        )
-        WORK.mkdir(parents=True, exist_ok=True)
-        self.log_path = WORK / "server.log"
-        self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [str(ROOT / "scripts" / "serve.sh")],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            # To a file, not a pipe: a pipe nobody reads fills up with the server's log
-            # lines and then blocks every worker mid-request.
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    message = f"server failed to start:\n{self.log_path.read_text()}"
-                    raise RuntimeError(message) from None
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("server did not answer /healthz within 120 s")
-
-    def worker_rss_mb(self):
-        """Resident memory of each gunicorn worker (children of the master we started)."""
-        master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        sizes = []
-        for pid in children:
-            status = Path(f"/proc/{pid}/status").read_text()
-            sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
-        return sizes
-
-    def stop(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-
-
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -335,14 +264,24 @@ def main():
         for page_cache in (True, False):
             label = "cached" if page_cache else "uncached"
             log(f"{size} conditions, {label}: starting the production server")
-            server = Server(database_url, page_cache, WORK / f"cache-{size}-{label}", redis_url)
+            cache_dir = WORK / f"cache-{size}-{label}"
+            shutil.rmtree(cache_dir, ignore_errors=True)
+            flush(redis_url)
+            server = ProductionServer(
+                PORT,
+                WORK,
+                DATABASE_URL=database_url,
+                PAGE_CACHE="on" if page_cache else "off",
+                CACHE_DIR=str(cache_dir),
+                REDIS_URL=redis_url or None,
+            )
             try:
                 fixed = {
                     "static file (ceiling)": stylesheet_path(base),
                     "floor (/healthz)": "/healthz",
                 }
                 results = measure(base, fixed | pages, options.seconds, options.connections)
-                memory.append((size, label, server.worker_rss_mb()))
+                memory.append((size, label, [kb / 1024 for kb in server.worker_rss_kb().values()]))
             finally:
                 server.stop()
             for name, result in results.items():

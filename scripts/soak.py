@@ -15,10 +15,8 @@ import http.client
 import json
 import os
 import random
-import re
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -26,9 +24,10 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from production_server import HOST, ProductionServer
+
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "soak"
-HOST = "127.0.0.1"
 MAX_GROWTH = 0.10
 WORDS = [
     "nerve",
@@ -117,70 +116,6 @@ def request_mix(base, rng, count):
     return [rng.choices(makers, weights)[0]() for _ in range(count)]
 
 
-class Server:
-    """scripts/serve.sh in its own process group, stopped by that group's id."""
-
-    def __init__(self, port, workers):
-        WORK.mkdir(parents=True, exist_ok=True)
-        cache_dir = WORK / "cache"
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        env.update(
-            DATABASE_URL=os.environ.get("SOAK_DATABASE_URL", f"sqlite:///{WORK / 'soak.sqlite3'}"),
-            PORT=str(port),
-            HOST=HOST,
-            WEB_CONCURRENCY=str(workers),
-            CACHE_DIR=str(cache_dir),
-            LOAD_VERBOSITY="0",
-            # One client address sends everything here; the throttle would (rightly) refuse it.
-            API_THROTTLE_RATE="1000000/s",
-        )
-        if os.environ.get("SOAK_REDIS_URL"):
-            env["REDIS_URL"] = os.environ["SOAK_REDIS_URL"]
-        WORK.mkdir(parents=True, exist_ok=True)
-        self.log_path = WORK / "server.log"
-        self.log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [str(ROOT / "scripts" / "serve.sh")],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            # To a file, not a pipe: a pipe nobody reads fills up with the server's log
-            # lines and then blocks every worker mid-request.
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        self.base = f"http://{HOST}:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=2):
-                    return
-            except OSError:
-                if self.process.poll() is not None:
-                    message = f"server failed to start:\n{self.log_path.read_text()}"
-                    raise RuntimeError(message) from None
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError("server did not answer /healthz within 120 s")
-
-    def worker_rss_kb(self):
-        master = self.process.pid
-        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-        rss = {}
-        for pid in children:
-            status = Path(f"/proc/{pid}/status").read_text()
-            rss[int(pid)] = int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))
-        return rss
-
-    def stop(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
-        except ProcessLookupError:
-            pass
-
-
 def run(server, requests, concurrency, on_progress):
     statuses, errors, latencies = Counter(), [], []
     lock = threading.Lock()
@@ -235,8 +170,16 @@ def main():
     # Stopped from outside (timeout, Ctrl-C): still stop the server this script started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("soak: terminated"))
     print(f"starting the production server on {HOST}:{options.port}", file=sys.stderr)
-    server = Server(options.port, options.workers)
-    server.port = options.port
+    cache_dir = WORK / "cache"
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    server = ProductionServer(
+        options.port,
+        WORK,
+        DATABASE_URL=os.environ.get("SOAK_DATABASE_URL", f"sqlite:///{WORK / 'soak.sqlite3'}"),
+        WEB_CONCURRENCY=str(options.workers),
+        CACHE_DIR=str(cache_dir),
+        REDIS_URL=os.environ.get("SOAK_REDIS_URL") or None,
+    )
     try:
         requests = request_mix(server.base, random.Random(options.seed), options.requests)
         baseline = {}
