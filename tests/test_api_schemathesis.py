@@ -5,6 +5,8 @@ Bounded and derandomised, so it runs the same examples every time and stays well
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -19,7 +21,18 @@ from tests import factories
 
 
 @pytest.fixture
-def api_schema(db):
+def wsgi_keeps_the_test_connection():
+    """Like Django's own test client: the real WSGI handler closes "old" connections around
+    each request, and on PostgreSQL that would close the test's connection mid-transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, wsgi_keeps_the_test_connection):
     # Content first: the schema's slug enums are read from the database.
     mechanism = factories.MechanismFactory(slug="immune-complexes")
     factories.MechanismFactory(slug="draft-only", status=models.Status.DRAFT)
