@@ -21,7 +21,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from .cache import CONTENT_VERSION_KEY, content_version
+from .cache import CONTENT_VERSION_KEY, content_version, watched_content_version
 
 # Entries are (version, (status, headers, body)); a new format takes a new prefix.
 KEY_PREFIX = "page2"
@@ -51,8 +51,9 @@ _learned_vary = ()
 
 
 def _page_key(request, location, vary_headers):
-    # No version in the key: the entry holds the version it was rendered at, so one round trip
-    # (the version and the entry together) answers a hit, and an edit turns every entry stale.
+    # No version in the key: the entry holds the version it was rendered at, so a hit needs at
+    # most one round trip (the version and the entry together; none when the version is watched
+    # and the entry is held here), and an edit turns every entry stale.
     header_values = [request.headers.get(name, "") for name in vary_headers]
     return f"{KEY_PREFIX}:{location}:{_digest(*vary_headers, *header_values)}"
 
@@ -126,15 +127,18 @@ def _lookup(request, vary_headers):
     """(current content version, the stored response if it is of that version, else None)."""
     key = _page_key(request, _location(request), vary_headers)
     local = _local_entries.get(key)
-    if local is not None:
-        version = cache.get(CONTENT_VERSION_KEY) or content_version()
-        entry = local if local[0] == version else cache.get(key)
-    else:
+    # Read before rendering: an edit made meanwhile leaves this render filed under the old
+    # version, which no one will accept again.
+    version = watched_content_version()
+    if version is None and local is None:
+        # No watch: the version and the entry in one round trip.
         found = cache.get_many([CONTENT_VERSION_KEY, key])
-        # Read before rendering: an edit made meanwhile leaves this render filed under the
-        # old version, which no one will accept again.
         version = found.get(CONTENT_VERSION_KEY) or content_version()
         entry = found.get(key)
+    else:
+        # With a watch, a hit held in this process makes no round trip at all.
+        version = version or content_version()
+        entry = local if local is not None and local[0] == version else cache.get(key)
     rendered_at, stored = entry or (None, None)
     if rendered_at != version:
         return version, None

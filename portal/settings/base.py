@@ -96,6 +96,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# With Redis, each process keeps the content version and Redis tells it when it changes
+# (conditions.cache.ContentVersionWatch), so a cached page is served without a round trip.
+# Off: read the version from Redis on every request (for a proxy that cannot track keys).
+CONTENT_VERSION_WATCH = env.bool("CONTENT_VERSION_WATCH", default=True)
+
 # Public pages and API responses kept whole in CACHES["default"], keyed by the content version
 # (conditions/page_cache.py). PAGE_CACHE=off renders every request (the benchmark compares both).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)

@@ -1,0 +1,143 @@
+"""The content version watch: no round trip while nothing changes, never a stale version.
+
+Runs against the Redis on this machine (REDIS_URL, or database 15 on 127.0.0.1), whatever
+cache the rest of the suite uses. "Another server" is a plain Redis client of its own, so
+nothing in this process hears of its changes except through Redis.
+"""
+
+import logging
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+
+from conditions import cache as content_cache
+from conditions.cache import (
+    CONTENT_VERSION_KEY,
+    ContentVersionWatch,
+    bump_content_version,
+    content_version,
+    watched_content_version,
+)
+from conditions.models import Condition
+from tests.factories import ConditionFactory
+from tests.test_faults import DEAD_REDIS_URL, LIVE_REDIS_URL, redis_cache
+
+
+@pytest.fixture
+def redis_settings():
+    cache_settings = redis_cache(LIVE_REDIS_URL)
+    cache_settings["default"]["KEY_PREFIX"] = f"test-watch-{uuid.uuid4().hex}"
+    with override_settings(CACHES=cache_settings):
+        yield cache_settings["default"]
+
+
+@pytest.fixture
+def other_server(redis_settings):
+    """A client of the same Redis that this process's watch knows nothing about."""
+    client = redis.Redis.from_url(LIVE_REDIS_URL)
+    client.full_key = cache.make_and_validate_key(CONTENT_VERSION_KEY)
+    yield client
+    client.close()
+
+
+def watched_from_now_on():
+    """The current version, once this process's watch holds its own copy of it."""
+    version = content_version()
+    assert watched_content_version() == version
+    return version
+
+
+def get_calls(client):
+    return client.info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+
+
+def test_an_unchanged_version_is_read_without_a_round_trip(other_server):
+    first = watched_from_now_on()
+    before = get_calls(other_server)
+    for _ in range(50):
+        assert watched_content_version() == first
+    assert get_calls(other_server) == before
+
+
+def test_a_change_on_another_server_is_seen_by_the_very_next_read(other_server):
+    watched_from_now_on()
+    for _ in range(200):
+        changed_to = other_server.incr(other_server.full_key)
+        # No waiting: Redis has sent the invalidation before it answered the write.
+        assert watched_content_version() == changed_to
+        assert watched_content_version() == changed_to
+
+
+def test_a_change_while_the_watch_is_disconnected_is_never_missed(other_server):
+    before = watched_from_now_on()
+    other_server.client_kill_filter(_id=watch_client_id(other_server))
+    changed_to = other_server.incr(other_server.full_key)
+
+    # The lost connection means "don't know": the version comes from the cache, not the copy.
+    assert content_version() == changed_to != before
+    # And the watch comes back after its pause, with the current value.
+    content_cache._watch._retry_at = 0
+    assert watched_content_version() == changed_to
+    assert watch_client_id(other_server) is not None
+    # Watching again, not just reading once.
+    changed_again = other_server.incr(other_server.full_key)
+    assert watched_content_version() == changed_again
+
+
+def watch_client_id(client):
+    for connected in client.client_list():
+        if connected.get("name") == ContentVersionWatch.CLIENT_NAME:
+            return connected["id"]
+    return None
+
+
+def test_flushing_redis_never_leaves_the_old_version(other_server):
+    before = watched_from_now_on()
+    cache.clear()
+    other_server.set(other_server.full_key, before - 1_000)  # as if reseeded elsewhere
+    assert content_version() == before - 1_000
+
+
+def test_this_processs_own_bump_is_seen_at_once(redis_settings):
+    before = watched_from_now_on()
+    assert bump_content_version() == before + 1
+    assert content_version() == before + 1
+
+
+def test_a_dead_redis_is_not_retried_on_every_request(caplog):
+    with override_settings(CACHES=redis_cache(DEAD_REDIS_URL)), caplog.at_level(logging.WARNING):
+        for _ in range(20):
+            assert watched_content_version() is None
+    watch_warnings = [r for r in caplog.records if "content version watch" in r.getMessage()]
+    assert len(watch_warnings) == 1
+
+
+def test_without_redis_or_when_switched_off_there_is_no_watch(redis_settings):
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        assert watched_content_version() is None
+    with override_settings(CONTENT_VERSION_WATCH=False):
+        assert watched_content_version() is None
+        assert content_version() is not None
+
+
+@pytest.mark.django_db
+def test_a_page_held_in_this_process_shows_an_edit_made_on_another_server(client, other_server):
+    lupus = ConditionFactory(name="Lupus", slug="lupus", summary="First words.")
+    client.get("/conditions/lupus/")
+    assert "First words." in client.get("/conditions/lupus/").content.decode()
+
+    # Another server edits the row and bumps the version; this process hears only from Redis.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Condition._meta.db_table} SET summary = %s WHERE id = %s",
+            ["Edited on another server.", lupus.pk],
+        )
+    other_server.incr(other_server.full_key)
+
+    assert "Edited on another server." in client.get("/conditions/lupus/").content.decode()
