@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Prefetch, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 
 from .cache import content_version
 
@@ -333,21 +333,37 @@ def suggest(query):
     return get_index().suggestion(query)
 
 
-def pk_in(model, pks):
+class PrimaryKeyIn(Expression):
     """`pk IN (...)` for any number of keys, sent as one parameter rather than one per key.
 
     With thousands of matches ("nerve" matches nearly every condition) a parameter per key
     makes the statement itself the slow part; one JSON text (SQLite) or array (PostgreSQL) is
-    unpacked by the database into a set it looks up in.
+    unpacked by the database into a set it looks up in. The parameter is built only if the SQL
+    is: a ranked search (RankedSearchMixin) usually never sends this statement.
     """
-    column = f'"{model._meta.db_table}"."{model._meta.pk.column}"'
-    if connection.vendor == "postgresql":
-        sql, param = f"{column} IN (SELECT unnest(%s::bigint[]))", list(pks)
-    elif connection.vendor == "sqlite":
-        sql, param = f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(pks))
-    else:
-        return Q(pk__in=list(pks))
-    return RawSQL(sql, [param], output_field=BooleanField())
+
+    output_field = BooleanField()
+
+    def __init__(self, model, pks):
+        super().__init__()
+        self.model, self.pks = model, pks
+
+    @property
+    def identity(self):
+        # Equal when they would compile to the same SQL; the key list itself is not hashed.
+        return (type(self), self.model, id(self.pks))
+
+    def as_sql(self, compiler, connection):
+        column = f'"{self.model._meta.db_table}"."{self.model._meta.pk.column}"'
+        if connection.vendor == "postgresql":
+            return f"{column} IN (SELECT unnest(%s::bigint[]))", [list(self.pks)]
+        return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(self.pks))]
+
+
+def pk_in(model, pks):
+    if connection.vendor in {"postgresql", "sqlite"}:
+        return PrimaryKeyIn(model, pks)
+    return Q(pk__in=list(pks))
 
 
 def search_conditions(queryset, query):
@@ -429,6 +445,11 @@ class RankedSearchMixin:
         if self._search.surviving is None:
             unsearched = self._search.unsearched.order_by()
             ranked = self._search.ranked
+            if _only_published(unsearched):
+                # No other filter: the index holds exactly the published conditions of this
+                # content version, so every match survives without asking the database.
+                self._search.surviving = list(ranked)
+                return self._search.surviving
             if len(ranked) <= FEW_MATCHES:
                 # Few matches: ask about just those rather than read every row's key.
                 unsearched = unsearched.filter(pk__in=[pk for pk, _ in ranked])
@@ -454,6 +475,18 @@ class RankedSearchMixin:
                 row.relevance = score
                 found.append(row)
         return found
+
+
+def _only_published(queryset):
+    """Whether the queryset is all published conditions: no filter but the one build_index uses."""
+    from .models import Condition
+
+    published = Condition.objects.published()
+    return (
+        queryset.model is Condition
+        and not queryset.query.distinct
+        and queryset.query.where == published.query.where
+    )
 
 
 _ranked_classes = {}

@@ -164,3 +164,24 @@ def test_ranked_counts_and_pages_agree_with_the_database(db, monkeypatch, few_ma
     by_name = searched.order_by("-name")
     assert [c.name for c in by_name[:1]] == ["Zebra vasculitis"]
     assert search.search_conditions(Condition.objects.published(), "qqqqzz").count() == 0
+
+
+def test_an_unfiltered_search_asks_the_database_only_for_the_page(db, django_assert_num_queries):
+    """Every match of an unfiltered search is published (the index holds only those)."""
+    ConditionFactory(name="Vasculitis")
+    ConditionFactory(name="Zebra vasculitis")
+    ConditionFactory(name="Draft vasculitis", status="draft")
+    search.get_index()
+    searched = search.search_conditions(Condition.objects.published(), "vasculitis")
+    with django_assert_num_queries(1):
+        assert searched.count() == 2
+        assert [c.name for c in searched[:20]] == ["Vasculitis", "Zebra vasculitis"]
+
+
+def test_a_search_over_other_rows_than_published_ones_asks_the_database(db):
+    ConditionFactory(name="Vasculitis", onset="acute")
+    ConditionFactory(name="Zebra vasculitis", onset="chronic")
+    search.get_index()
+    acute = Condition.objects.published().filter(onset="acute")
+    assert [c.name for c in search.search_conditions(acute, "vasculitis")[:20]] == ["Vasculitis"]
+    assert search.search_conditions(acute, "vasculitis").count() == 1
