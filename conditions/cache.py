@@ -81,10 +81,12 @@ class ContentVersionWatch:
     def __init__(self, location, options):
         self.location = location
         self.pid = os.getpid()
+        # The cache's own connection options (timeouts, credentials, TLS ...), less those
+        # Django's RedisCacheClient takes for itself.
         pool_options = {
             name: value
             for name, value in options.items()
-            if name in {"socket_timeout", "socket_connect_timeout", "username", "password"}
+            if name not in {"serializer", "pool_class", "parser_class", "protocol"}
         }
         self._pool = ConnectionPool.from_url(
             location, protocol=3, client_name=self.CLIENT_NAME, **pool_options
