@@ -53,6 +53,10 @@ def bump_content_version():
     # Redis tells this process's watch too, but the next read need not wait for that message.
     if _watch is not None:
         _watch.forget()
+        # One more round trip: Redis reads it only after it has finished sending every
+        # invalidation the write caused (one thread, one event-loop turn), so once this returns,
+        # and before the editor's save does, every watching process has its message waiting.
+        cache.has_key(CONTENT_VERSION_KEY)
     return version
 
 
@@ -62,9 +66,10 @@ class ContentVersionWatch:
     Redis's server-assisted client-side caching (CLIENT TRACKING in broadcasting mode over
     RESP3): on a connection of its own, Redis pushes an invalidation message whenever the key
     is written, deleted, evicted or flushed, in the same event-loop turn in which it answers
-    the write. Each read first takes any such message off the socket without waiting (a poll,
-    not a round trip), so a change made on any server is seen by the next request here, and an
-    unchanged version costs nothing to read.
+    the write (and bump_content_version waits for the turn to end). Each read first takes any
+    such message off the socket without waiting (a poll, not a round trip), so a change made
+    on any server is seen by the next request here, and an unchanged version costs nothing to
+    read.
 
     Any doubt means "don't know" (None), and the caller asks the cache as it would without a
     watch: a lost connection (messages may have been missed), a Redis that cannot track keys
