@@ -13,17 +13,14 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from redis import ConnectionPool
 from redis.exceptions import RedisError, ResponseError
 
 CONTENT_VERSION_KEY = "content-version"
-REDIS_BACKENDS = {
-    "django.core.cache.backends.redis.RedisCache",
-    "conditions.cache_backends.FaultTolerantRedisCache",
-}
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +48,7 @@ def bump_content_version():
         version = time.time_ns()
         cache.set(CONTENT_VERSION_KEY, version, timeout=None)
     # Redis tells this process's watch too, but the next read need not wait for that message.
-    if _watch is not None:
+    if _watch:
         _watch.forget()
         # One more round trip: Redis reads it only after it has finished sending every
         # invalidation the write caused (one thread, one event-loop turn), so once this returns,
@@ -84,7 +81,6 @@ class ContentVersionWatch:
     RETRY_SECONDS = 5.0
 
     def __init__(self, location, options):
-        self.location = location
         self.pid = os.getpid()
         # The cache's own connection options (timeouts, credentials, TLS ...), less those
         # Django's RedisCacheClient takes for itself.
@@ -172,28 +168,34 @@ class ContentVersionWatch:
             self._pool.disconnect()
 
 
+# This process's watch; None until first asked for, False when there is none to keep.
 _watch = None
+
+
+def _new_watch():
+    cache_settings = settings.CACHES["default"]
+    if not settings.CONTENT_VERSION_WATCH or not isinstance(caches["default"], RedisCache):
+        return False
+    # Writes go to the first of several servers (the others are read replicas): watch it.
+    location = cache_settings["LOCATION"]
+    location = location if isinstance(location, str) else location[0]
+    location = location.replace(";", ",").split(",")[0]
+    return ContentVersionWatch(location, cache_settings.get("OPTIONS", {}))
 
 
 def watched_content_version():
     """The content version from this process's watch, or None when there is no watch to ask."""
     global _watch
-    cache_settings = settings.CACHES["default"]
-    if cache_settings["BACKEND"] not in REDIS_BACKENDS or not settings.CONTENT_VERSION_WATCH:
-        return None
-    # Writes go to the first of several servers (the others are read replicas): watch it.
-    location = cache_settings["LOCATION"]
-    location = location if isinstance(location, str) else location[0]
-    location = location.replace(";", ",").split(",")[0]
-    if _watch is None or _watch.location != location or _watch.pid != os.getpid():
+    if _watch is None or (_watch and _watch.pid != os.getpid()):
         # A forked child must not share its parent's socket: it opens its own.
-        _watch = ContentVersionWatch(location, cache_settings.get("OPTIONS", {}))
-    return _watch.version()
+        _watch = _new_watch()
+    return _watch.version() if _watch else None
 
 
 @receiver(setting_changed)
 def _reset_watch(setting, **kwargs):
     global _watch
-    if setting in {"CACHES", "CONTENT_VERSION_WATCH"} and _watch is not None:
-        _watch.close()
+    if setting in {"CACHES", "CONTENT_VERSION_WATCH"}:
+        if _watch:
+            _watch.close()
         _watch = None
