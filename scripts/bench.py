@@ -5,9 +5,10 @@ server (scripts/serve.sh) on loopback twice, once with the page cache and once w
 (PAGE_CACHE=off), each driven by wrk for a bounded time per URL after a discarded warm-up.
 Prints one table: requests/s, p50 and p99 per URL, and each URL's ratio to the floor (a minimal
 Django view through the same middleware, /healthz) measured against the same server in the same
-run; then worker memory and search p95 (search_conditions in-process, SQLite, and PostgreSQL
-when DATABASE_URL is set: a separate `<name>_bench` database on that server is used, never the
-database named there).
+run; then, for the uncached detail pages, where their time goes (scripts/page_costs.py,
+in-process) against the time the uncached target leaves them; then worker memory and search
+p95 (search_conditions in-process, SQLite, and PostgreSQL when DATABASE_URL is set: a separate
+`<name>_bench` database on that server is used, never the database named there).
 
 The load generator shares the machine's cores with the server: only ratios within one run mean
 anything. Options: --sizes 10,1000 --seconds 3 --connections 8 --modes cached.
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -33,6 +35,7 @@ WORK = ROOT / "var" / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 FLOOR_NAME, FLOOR_PATH = "floor (/healthz)", "/healthz"
+ABOUT_NAME = "about (no queries)"
 # Targets from the performance issue.
 CACHED_MIN_RATIO, UNCACHED_DETAIL_MIN_RATIO, MAX_P99_RATIO, SEARCH_P95_MS = 0.8, 0.35, 3.0, 30
 # A lone request to the floor answered within this means nothing is queued ahead of it.
@@ -136,6 +139,33 @@ def postgres_database(base_url, size):
     manage(url, "migrate", "--no-input", "--verbosity", "0")
     manage(url, "generate_content", "--conditions", str(size), "--verbosity", "0")
     return url
+
+
+def page_costs(database_url, redis_url, cache_dir, paths):
+    """scripts/page_costs.py under the production settings the server ran with, page cache off."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.prod",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=database_url,
+        CACHE_DIR=str(cache_dir),
+        PAGE_CACHE="off",
+        API_THROTTLE_RATE="1000000/s",
+    )
+    if redis_url:
+        env["REDIS_URL"] = redis_url
+    output = subprocess.run(
+        [PYTHON, str(ROOT / "scripts" / "page_costs.py"), json.dumps(paths)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def inspect(database_url):
@@ -278,13 +308,15 @@ def main():
     base = f"http://127.0.0.1:{PORT}"
     redis_url = redis_for_bench()
     log(f"cache: {'Redis ' + redis_url if redis_url else 'files (no Redis answered)'}")
-    rows, memory, search = [], [], []
+    rows, memory, search, costs = [], [], [], []
     for size in sizes:
         database_url = sqlite_database(size)
         facts = inspect(database_url)
         search.append(("SQLite", size, facts["search_p50"], facts["search_p95"]))
         system, code = facts["code"]
         pages = {
+            # A real page with no database work at all: what the site's layout alone costs.
+            ABOUT_NAME: "/about/",
             "home": "/",
             "condition list": "/conditions/",
             "list, filtered": "/conditions/?onset=chronic&fibre=motor",
@@ -312,12 +344,18 @@ def main():
             try:
                 fixed = {
                     "static file (ceiling)": stylesheet_path(base),
-                    "floor (/healthz)": "/healthz",
+                    FLOOR_NAME: FLOOR_PATH,
                 }
                 results = measure(base, fixed | pages, options.seconds, options.connections)
                 memory.append((size, label, [kb / 1024 for kb in server.worker_rss_kb().values()]))
             finally:
                 server.stop()
+            if not page_cache:
+                paths = {FLOOR_NAME: FLOOR_PATH, ABOUT_NAME: pages[ABOUT_NAME]}
+                paths |= {name: path for name, path in pages.items() if "detail" in name}
+                log(f"{size} conditions: where an uncached request's time goes (in-process)")
+                split = page_costs(database_url, redis_url, cache_dir, paths)
+                costs.append((size, results[FLOOR_NAME], split))
             for name, result in results.items():
                 if name in fixed and label != modes[0]:
                     continue  # the ceiling and floor once per size
@@ -330,10 +368,10 @@ def main():
             search.append(("PostgreSQL", size, facts["search_p50"], facts["search_p95"]))
 
     cache = "Redis" if redis_url else "files"
-    print_report(rows, memory, search, options, cache)
+    print_report(rows, memory, search, costs, options, cache)
 
 
-def print_report(rows, memory, search, options, cache):
+def print_report(rows, memory, search, costs, options, cache):
     print(
         f"\nwrk: 1 thread, {options.connections} connections, {options.seconds} s per URL after "
         f"a warm-up of 2 x 1 s per URL; gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} sync "
@@ -370,6 +408,7 @@ def print_report(rows, memory, search, options, cache):
             f"{result['p50']:>6.2f} | {result['p99']:>6.2f} | {ratio:>7.2f} | "
             f"{p99_ratio:>11.2f} | {verdict:<6} |"
         )
+    print_costs(costs)
     print("\nResident memory per worker after the run (MB):")
     for size, label, sizes in memory:
         print(f"  {size:>6} conditions, {label:<8}: " + ", ".join(f"{mb:.0f}" for mb in sizes))
@@ -383,6 +422,51 @@ def print_report(rows, memory, search, options, cache):
         f"\nTargets: cached ≥ {CACHED_MIN_RATIO}x floor and p99 ≤ {MAX_P99_RATIO}x the floor's; "
         f"uncached detail pages ≥ {UNCACHED_DETAIL_MIN_RATIO}x floor. Misses: {misses}."
     )
+
+
+def print_costs(costs):
+    """The uncached pages' time split up, and the time the uncached target leaves them."""
+    if not costs:
+        return
+    print(
+        "\nWhere an uncached request's time goes: in-process (Django's test client, production "
+        "settings, page cache off), median of 200 requests; the ORM (fetching rows and related "
+        "rows) and rendering (templates; for the API, serializers and JSON) as shares of a "
+        "profiled run.\n"
+    )
+    header = (
+        f"| {'conditions':>10} | {'URL':<22} | {'queries':>7} | {'whole ms':>8} | "
+        f"{'ORM ms':>6} | {'rendering ms':>12} | {'rest ms':>7} |"
+    )
+    print(header)
+    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    for size, _floor, pages in costs:
+        for name, cost in pages.items():
+            rest = cost["ms"] - cost["orm"] - cost["render"]
+            print(
+                f"| {size:>10} | {name:<22} | {cost['queries']:>7} | {cost['ms']:>8.2f} | "
+                f"{cost['orm']:>6.2f} | {cost['render']:>12.2f} | {rest:>7.2f} |"
+            )
+    # The machine's cores serve the server and wrk alike, so a request's share of them is
+    # cores / requests per second; the target ratio then fixes what a detail page may add.
+    cpus = os.cpu_count()
+    print()
+    for size, floor, pages in costs:
+        floor_ms = cpus / floor["rps"] * 1000
+        allowed_ms = floor_ms / UNCACHED_DETAIL_MIN_RATIO - floor_ms
+        floor_in_process = pages[FLOOR_NAME]["ms"]
+        print(
+            f"{size} conditions: at {UNCACHED_DETAIL_MIN_RATIO}x the floor ({floor['rps']:.0f} "
+            f"req/s, {floor_ms:.2f} ms of the {cpus} CPUs per request, load generator included) "
+            f"an uncached detail page may add {allowed_ms:.2f} ms to the floor's request. "
+            "In-process, beyond the floor: "
+            + ", ".join(
+                f"{name} {cost['ms'] - floor_in_process:.2f} ms"
+                for name, cost in pages.items()
+                if name != FLOOR_NAME
+            )
+            + "."
+        )
 
 
 if __name__ == "__main__":
