@@ -272,6 +272,13 @@ def test_unknown_parameter_lists_the_accepted_parameters(client, lupus):
     assert client.get("/api/v1/conditions/lupus/", {"x": "1"}).status_code == 400
 
 
+def test_a_detail_takes_no_list_filters(client, lupus):
+    # Retrieve skips the FilterSet: a list parameter sent to it is refused, never applied.
+    response = client.get("/api/v1/conditions/lupus/", {"onset": "acute", "ordering": "name"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"onset", "ordering"}
+
+
 def test_pagination(client, lupus):
     factories.ConditionFactory.create_batch(4)
     first = client.get("/api/v1/conditions/", {"page_size": 2}).json()
