@@ -49,6 +49,10 @@ class ConditionFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=200,
     )
+    # The three many-to-many filters below join through a link table, which repeats a
+    # condition matching several chosen values: django-filter adds DISTINCT when one is used
+    # (its default for multiple-choice filters). No other filter needs it, and over every
+    # published condition DISTINCT costs more than the rest of the list's queries together.
     mechanism = django_filters.ModelMultipleChoiceFilter(
         label="How nerves are damaged",
         field_name="mechanisms__slug",
@@ -115,11 +119,6 @@ class ConditionFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["sort"].extra["choices"] = SORT_CHOICES
-
-    @property
-    def qs(self):
-        # Joins through many-to-many filters can repeat a row; each condition appears once.
-        return super().qs.distinct()
 
     def filter_search(self, queryset, name, value):
         from .search import search_conditions

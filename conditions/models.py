@@ -453,6 +453,15 @@ class Condition(EditorialContent):
     class Meta(EditorialContent.Meta):
         ordering = ["name"]
         permissions = [("publish_condition", "Can review, publish and archive conditions")]
+        # The public pages list published conditions in these orders, a page at a time: with
+        # an index the database reads just that page instead of sorting every condition.
+        indexes = [
+            models.Index(fields=["status", "name"], name="condition_published_by_name"),
+            models.Index(fields=["status", "updated"], name="condition_published_by_date"),
+            models.Index(
+                fields=["status", "-is_emergency", "name"], name="condition_featured_order"
+            ),
+        ]
         constraints = [
             *EditorialContent.Meta.constraints,
             models.CheckConstraint(

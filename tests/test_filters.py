@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conditions.models import ConditionMechanism, Evidence, Frequency, NeuropathyPattern, Onset
 from conditions.views import CONDITIONS_PER_PAGE
@@ -101,6 +103,41 @@ def test_pattern_filter(client, catalogue):
     first, second = catalogue["patterns"][:2]
     assert names(client, f"?pattern={first}") == ["Alpha acute"]
     assert names(client, f"?pattern={first}&pattern={second}") == ["Alpha acute", "Delta plain"]
+
+
+def test_a_condition_matching_several_chosen_values_is_listed_once(client, catalogue):
+    vessels = catalogue["chronic"].mechanisms.get()
+    ConditionMechanism.objects.create(
+        condition=catalogue["acute"], mechanism=vessels, evidence=Evidence.LIMITED
+    )
+    first, second = catalogue["patterns"][:2]
+    catalogue["acute"].patterns.add(*NeuropathyPattern.objects.filter(slug__in=[first, second]))
+    for query in [
+        "?mechanism=attack&mechanism=vessels&onset=acute",
+        f"?pattern={first}&pattern={second}&onset=acute",
+    ]:
+        assert names(client, query) == ["Alpha acute"]
+        assert "1 condition found" in client.get(URL + query).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "joins"),
+    [
+        ("", False),
+        ("?onset=chronic&fibre=motor&emergency=false&sort=-updated", False),
+        ("?q=beta", False),
+        ("?mechanism=attack", True),
+        ("?symptom=tingling", True),
+        ("?pattern=symmetric-length-dependent", True),
+    ],
+)
+def test_distinct_only_when_a_filter_joins_many_to_many(client, catalogue, query, joins):
+    # DISTINCT over every published condition costs more than the rest of the list together.
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL + query).status_code == 200
+    condition_queries = [q["sql"] for q in queries if '"conditions_condition"' in q["sql"]]
+    assert condition_queries
+    assert any("DISTINCT" in sql for sql in condition_queries) == joins
 
 
 def test_sort_by_updated(client, catalogue):

@@ -374,13 +374,6 @@ class LookupView(APIView):
             and name != "knowledgeResponseType"
         )
 
-    def filter_queryset(self, queryset):
-        # One object is found by its slug alone, and retrieve takes no query parameters
-        # (allowed_parameters): building the FilterSet and the ordering for it is wasted work.
-        if self.action != "list":
-            return queryset
-        return super().filter_queryset(queryset)
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200:
