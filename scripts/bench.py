@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from production_server import ProductionServer
+from production_server import ProductionServer, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
@@ -143,9 +143,9 @@ def postgres_database(base_url, size):
 
 def page_costs(database_url, redis_url, cache_dir, paths):
     """scripts/page_costs.py under the production settings the server ran with, page cache off."""
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(
+    env = production_env(
         DJANGO_SETTINGS_MODULE="portal.settings.prod",
+        # What scripts/serve.sh sets for a loopback run; "testserver" is the test client's host.
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="testserver",
         SECURE_SSL_REDIRECT="false",
@@ -153,29 +153,19 @@ def page_costs(database_url, redis_url, cache_dir, paths):
         DATABASE_URL=database_url,
         CACHE_DIR=str(cache_dir),
         PAGE_CACHE="off",
-        API_THROTTLE_RATE="1000000/s",
+        REDIS_URL=redis_url,
     )
-    if redis_url:
-        env["REDIS_URL"] = redis_url
-    output = subprocess.run(
-        [PYTHON, str(ROOT / "scripts" / "page_costs.py"), json.dumps(paths)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return last_line_as_json([str(ROOT / "scripts" / "page_costs.py"), json.dumps(paths)], env)
 
 
 def inspect(database_url):
+    return last_line_as_json(["-c", INSPECT, json.dumps(SEARCH_QUERIES)], django_env(database_url))
+
+
+def last_line_as_json(arguments, env):
+    """Run the project's Python with these arguments; its last line of output is JSON."""
     output = subprocess.run(
-        [PYTHON, "-c", INSPECT, json.dumps(SEARCH_QUERIES)],
-        cwd=ROOT,
-        env=django_env(database_url),
-        check=True,
-        capture_output=True,
-        text=True,
+        [PYTHON, *arguments], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 

@@ -13,6 +13,19 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
+def production_env(**settings):
+    """The environment for the portal under load from this machine; None removes a variable."""
+    env = {
+        **os.environ,
+        # One client address sends everything here; the throttle would (rightly) refuse it.
+        # Per second, so DRF's per-client history stays short.
+        "API_THROTTLE_RATE": "1000000/s",
+    }
+    env.pop("REDIS_URL", None)
+    env.update({name: value for name, value in settings.items() if value is not None})
+    return env
+
+
 class ProductionServer:
     """scripts/serve.sh in its own process group, stopped by that group's id.
 
@@ -25,17 +38,7 @@ class ProductionServer:
         with socket.socket() as probe:
             if probe.connect_ex((HOST, port)) == 0:
                 raise RuntimeError(f"port {port} is already in use: stop that server first")
-        env = {
-            **os.environ,
-            "PORT": str(port),
-            "HOST": HOST,
-            "LOAD_VERBOSITY": "0",
-            # One client address sends everything here; the throttle would (rightly) refuse it.
-            # Per second, so DRF's per-client history stays short.
-            "API_THROTTLE_RATE": "1000000/s",
-        }
-        env.pop("REDIS_URL", None)
-        env.update({name: value for name, value in settings.items() if value is not None})
+        env = production_env(PORT=str(port), HOST=HOST, LOAD_VERBOSITY="0", **settings)
         work_dir.mkdir(parents=True, exist_ok=True)
         self.port = port
         self.base = f"http://{HOST}:{port}"
