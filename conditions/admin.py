@@ -26,6 +26,7 @@ from .models import (
     ClinicalCode,
     Condition,
     ConditionMechanism,
+    GlossaryTerm,
     Mechanism,
     NeuropathyPattern,
     Reference,
@@ -484,9 +485,14 @@ class ConditionAdmin(EditorialAdmin):
                     "diagnosis",
                     "treatment",
                     "urgent_help",
+                    "living_with",
                     "questions_for_doctor",
                 ]
             },
+        ),
+        (
+            "When to get help",
+            {"fields": ["help_emergency", "help_same_day", "help_routine"]},
         ),
         ("Plain language", {"fields": ["plain_language"]}),
         (
@@ -496,7 +502,7 @@ class ConditionAdmin(EditorialAdmin):
                     "onset",
                     "patterns",
                     ("affects_sensory", "affects_motor", "affects_autonomic"),
-                    "neuropathy_frequency",
+                    ("neuropathy_frequency", "is_nerve_disease"),
                     ("is_emergency", "emergency_warning"),
                 ]
             },
@@ -560,9 +566,18 @@ class MechanismAdmin(EditorialAdmin):
 
 @admin.register(Symptom)
 class SymptomAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "clinical_term", "slug"]
+    list_display = ["name", "clinical_term", "broader", "is_emergency", "slug"]
+    list_filter = ["is_emergency"]
     search_fields = ["name", "clinical_term", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["broader"]
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(SimpleHistoryAdmin):
+    list_display = ["term", "other_forms", "slug"]
+    search_fields = ["term", "other_forms", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
 
 
 @admin.register(Reference)

@@ -20,6 +20,7 @@ class CodeSystem(models.TextChoices):
     ICD10CM = "icd10cm", "ICD-10-CM"
     SNOMEDCT = "snomedct", "SNOMED CT"
     MESH = "mesh", "MeSH"
+    ORPHA = "orpha", "Orphanet"
 
 
 # One pattern per system; checked in Python (clean) and by the database (CheckConstraint).
@@ -30,18 +31,23 @@ CODE_PATTERNS = {
     CodeSystem.SNOMEDCT: r"^[1-9][0-9]{5,17}$",
     # MeSH descriptor (D), supplementary concept (C) or tree-style unique IDs.
     CodeSystem.MESH: r"^[CD][0-9]{6,9}$",
+    # Orphanet's ORPHAcode: digits only (written "ORPHA:98916" elsewhere; stored as 98916).
+    CodeSystem.ORPHA: r"^[1-9][0-9]{0,6}$",
 }
 
 CODE_EXAMPLES = {
     CodeSystem.ICD10CM: "M32.14 or G61.0",
     CodeSystem.SNOMEDCT: "40956001",
     CodeSystem.MESH: "D020275",
+    CodeSystem.ORPHA: "98916",
 }
 
 
 def normalise_code(system, code):
     """The stored spelling of a code: trimmed, upper case, ICD-10-CM with its dot."""
     code = (code or "").strip().upper()
+    if system == CodeSystem.ORPHA:
+        code = code.removeprefix("ORPHA:").strip()
     if system == CodeSystem.ICD10CM and "." not in code and len(code) > 3:
         code = f"{code[:3]}.{code[3:]}"
     return code
@@ -265,6 +271,13 @@ class ClinicalCode(models.Model):
     system = models.CharField(max_length=10, choices=CodeSystem)
     code = models.CharField(max_length=20)
     display = models.CharField(max_length=300, help_text="The code system's own name for it.")
+    checked_against = models.CharField(
+        "release checked against",
+        max_length=80,
+        blank=True,
+        help_text="The code-set release this code was last checked in, e.g. “ICD-10-CM FY2027”. "
+        "Leave empty if it has not been checked against a named release.",
+    )
 
     objects = ClinicalCodeManager()
     history = HistoricalRecords()
@@ -302,19 +315,80 @@ class ClinicalCode(models.Model):
             )
 
 
-class Symptom(models.Model):
+class HelpLevels(models.Model):
+    """When to get help, in three levels of urgency, in patient words (Markdown lists)."""
+
+    help_emergency = models.TextField(
+        "call an ambulance now if",
+        blank=True,
+        help_text="What needs an emergency number (999, 911, 112) now. A Markdown list.",
+    )
+    help_same_day = models.TextField(
+        "see a doctor today if",
+        blank=True,
+        help_text="What needs a doctor (or 111) the same day. A Markdown list.",
+    )
+    help_routine = models.TextField(
+        "book a routine appointment if",
+        blank=True,
+        help_text="What needs a routine appointment with a GP or the care team. A Markdown list.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def help_levels(self):
+        """(level, text) for each level that is written, most urgent first."""
+        return [
+            (level, text)
+            for level, text in (
+                ("emergency", self.help_emergency),
+                ("same_day", self.help_same_day),
+                ("routine", self.help_routine),
+            )
+            if text.strip()
+        ]
+
+
+class Symptom(HelpLevels):
     """A symptom in the words patients use, with the clinical term beside it."""
 
     name = models.CharField(max_length=120, help_text="Patient words, e.g. “pins and needles”.")
     slug = models.SlugField(max_length=120, unique=True)
     clinical_term = models.CharField(max_length=120, help_text="e.g. “paraesthesia”.")
     description = models.TextField(help_text="What it feels like, in plain language.")
+    broader = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="narrower",
+        help_text="The broader symptom this is one form of (e.g. “numb like gloves and socks” "
+        "is a form of “numbness”). Choosing the broader symptom finds this one too.",
+    )
+    is_emergency = models.BooleanField(
+        "can be a medical emergency",
+        default=False,
+        help_text="Its page opens with the emergency callout.",
+    )
 
     objects = SlugManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(broader=models.F("pk")),
+                name="symptom_not_its_own_broader",
+                violation_error_message="A symptom cannot be a form of itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_emergency=False) | ~Q(help_emergency=""),
+                name="symptom_emergency_has_help",
+                violation_error_message="An emergency symptom needs its “call an ambulance” text.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -412,7 +486,7 @@ CONDITION_SECTIONS = [
 ]
 
 
-class Condition(EditorialContent):
+class Condition(HelpLevels, EditorialContent):
     """An autoimmune or immune-mediated disease and how it can affect peripheral nerves."""
 
     name = models.CharField(max_length=160)
@@ -424,6 +498,7 @@ class Condition(EditorialContent):
     diagnosis = models.TextField(blank=True)
     treatment = models.TextField(blank=True)
     urgent_help = models.TextField("when to get urgent help", blank=True)
+    living_with = models.TextField("living with it", blank=True, help_text="Markdown.")
     questions_for_doctor = models.TextField(
         "questions to ask your doctor", blank=True, help_text="Markdown list, one per line."
     )
@@ -435,6 +510,12 @@ class Condition(EditorialContent):
     affects_autonomic = models.BooleanField("affects autonomic fibres", default=False)
     neuropathy_frequency = models.CharField(
         "how often it causes neuropathy", max_length=10, choices=Frequency, blank=True
+    )
+    is_nerve_disease = models.BooleanField(
+        "is itself a disease of the nerves",
+        default=False,
+        help_text="For conditions that are a neuropathy (GBS, CIDP, MMN …): they have no "
+        "“how often it causes neuropathy”.",
     )
 
     is_emergency = models.BooleanField("medical emergency", default=False)
@@ -468,6 +549,14 @@ class Condition(EditorialContent):
                 condition=Q(is_emergency=False) | ~Q(emergency_warning=""),
                 name="condition_emergency_has_warning",
                 violation_error_message="An emergency condition needs its warning text.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_nerve_disease=False) | Q(neuropathy_frequency=""),
+                name="condition_nerve_disease_has_no_frequency",
+                violation_error_message=(
+                    "A condition that is itself a nerve disease has no “how often it causes "
+                    "neuropathy”."
+                ),
             ),
         ]
 
@@ -527,6 +616,12 @@ class Alias(models.Model):
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=160)
     is_abbreviation = models.BooleanField(default=False)
+    is_subtype = models.BooleanField(
+        "names a form of the condition",
+        default=False,
+        help_text="A subtype or variant (e.g. AIDP for Guillain-Barré syndrome), not another "
+        "name for the whole condition.",
+    )
 
     objects = AliasManager()
 
@@ -594,3 +689,39 @@ class ConditionMechanism(models.Model):
         return (*self.condition.natural_key(), *self.mechanism.natural_key())
 
     natural_key.dependencies = ["conditions.condition", "conditions.mechanism"]
+
+
+class GlossaryTermManager(models.Manager.from_queryset(ContentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class GlossaryTerm(models.Model):
+    """A medical word used on the site, with a one- or two-sentence plain definition."""
+
+    term = models.CharField(max_length=120, help_text="As it is written on the site.")
+    slug = models.SlugField(max_length=120, unique=True)
+    definition = models.TextField(help_text="One or two plain sentences, grade 6 or below.")
+    other_forms = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other spellings and forms found in the text, comma-separated "
+        "(e.g. “neuropathies, neuropathic”).",
+    )
+
+    objects = GlossaryTermManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def forms(self):
+        """The term and every other form of it, as written."""
+        return [self.term, *(form.strip() for form in self.other_forms.split(",") if form.strip())]

@@ -15,6 +15,7 @@ CONTENT_MODELS = [
     models.Alias,
     models.ConditionMechanism,
     models.NeuropathyPattern,
+    models.GlossaryTerm,
 ]
 
 
