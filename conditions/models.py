@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from sitecache.version import content_changed
+
 
 class CodeSystem(models.TextChoices):
     ICD10CM = "icd10cm", "ICD-10-CM"
@@ -62,12 +64,9 @@ class Status(models.TextChoices):
 
 class ContentQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # QuerySet.update() sends no signal, so it would leave cached pages and search indexes
-        # on the old content version (conditions.cache): bump it here, like a save does.
-        from .signals import content_changed
-
+        # QuerySet.update() sends no signal: tell the site cache, as a save does.
         rows = super().update(**kwargs)
-        content_changed()
+        content_changed(self.db)
         return rows
 
     update.alters_data = True

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Prefetch, Q, Value, When
 from django.db.models.expressions import Expression
 
-from .cache import content_version
+from sitecache.version import content_version
 
 CONDITION = "condition"
 MECHANISM = "mechanism"

@@ -1,12 +1,13 @@
 from django.urls import path
 
+from sitecache.pages import cache_public_page
+
 from . import views
-from .page_cache import cache_public_page
 
 app_name = "conditions"
 
 # Every page here is public and the same for every visitor: served from the shared page cache
-# (see page_cache.py; an edit anywhere invalidates all of it at once).
+# (see sitecache/pages.py; an edit anywhere invalidates all of it at once).
 urlpatterns = [
     path("", cache_public_page(views.home), name="home"),
     path("conditions/", cache_public_page(views.condition_list), name="condition-list"),

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from conditions import health
 from conditions.sitemaps import SITEMAPS
 from conditions.views import robots_txt
+from ops import health
 
 urlpatterns = [
     # Movable by setting (ADMIN_URL), away from the path password-guessing scripts try.

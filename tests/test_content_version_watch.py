@@ -14,15 +14,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 
-from conditions import cache as content_cache
-from conditions.cache import (
+from conditions.models import Condition
+from sitecache import version as content_cache
+from sitecache.version import (
     CONTENT_VERSION_KEY,
-    ContentVersionWatch,
     bump_content_version,
     content_version,
     watched_content_version,
 )
-from conditions.models import Condition
+from sitecache.watch import KeyWatch
 from tests.factories import ConditionFactory
 from tests.test_faults import DEAD_REDIS_URL, LIVE_REDIS_URL, redis_cache
 
@@ -99,7 +99,7 @@ def test_a_change_while_the_watch_is_disconnected_is_never_missed(other_server):
 
 def watch_client_id(client):
     for connected in client.client_list():
-        if connected.get("name") == ContentVersionWatch.CLIENT_NAME:
+        if connected.get("name") == KeyWatch.CLIENT_NAME:
             return connected["id"]
     return None
 
@@ -121,7 +121,7 @@ def test_a_dead_redis_is_not_retried_on_every_request(caplog):
     with override_settings(CACHES=redis_cache(DEAD_REDIS_URL)), caplog.at_level(logging.WARNING):
         for _ in range(20):
             assert watched_content_version() is None
-    watch_warnings = [r for r in caplog.records if "content version watch" in r.getMessage()]
+    watch_warnings = [r for r in caplog.records if r.name == "sitecache.watch"]
     assert len(watch_warnings) == 1
 
 

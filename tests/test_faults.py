@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from conditions.models import Condition
 
-REDIS_BACKEND = "conditions.cache_backends.FaultTolerantRedisCache"
+REDIS_BACKEND = "sitecache.backends.FaultTolerantRedisCache"
 # Nothing listens here: connecting is refused at once, as when Redis has crashed.
 DEAD_REDIS_URL = "redis://127.0.0.1:6390/0"
 LIVE_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -87,7 +87,7 @@ def test_database_down_gives_api_clients_503_json(client, content):
 
 @pytest.mark.django_db
 def test_database_down_is_logged_for_the_operators(client, caplog):
-    with caplog.at_level(logging.ERROR, logger="conditions.middleware"), database_down():
+    with caplog.at_level(logging.ERROR, logger="ops.middleware"), database_down():
         client.get(reverse("conditions:home"))
 
     assert any("Database unavailable" in record.getMessage() for record in caplog.records)
@@ -140,7 +140,7 @@ def test_redis_down_pages_are_still_served_and_errors_logged(client, content, ca
         reverse("api:condition-list"),
         condition_url,
     ]
-    with caplog.at_level(logging.WARNING, logger="conditions.cache_backends"):
+    with caplog.at_level(logging.WARNING, logger="sitecache.backends"):
         for url in pages:
             assert client.get(url).status_code == 200, url
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 
 from conditions import search
-from conditions.cache import content_version
 from conditions.models import Alias, Condition
+from sitecache.version import content_version
 from tests.factories import ConditionFactory, MechanismFactory, SymptomFactory
 
 
@@ -87,21 +87,25 @@ def test_mechanisms_and_symptoms_are_searched(db):
     assert [d.pk for _, d in search.search("paraesthesia")] == [symptom.pk]
 
 
-def test_edit_is_searchable_at_once(db):
-    condition = ConditionFactory(name="Old name")
+def test_edit_is_searchable_once_committed(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        condition = ConditionFactory(name="Old name")
     assert names("old") == ["Old name"]
     version = content_version()
     condition.name = "Fresh name"
-    condition.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        condition.save()
     assert content_version() != version
     assert names("fresh") == ["Fresh name"]
     assert names("old") == []
 
 
-def test_alias_added_bumps_content_version(db):
-    condition = ConditionFactory(name="Something long")
+def test_alias_added_bumps_content_version(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        condition = ConditionFactory(name="Something long")
     version = content_version()
-    Alias.objects.create(condition=condition, name="SL", is_abbreviation=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        Alias.objects.create(condition=condition, name="SL", is_abbreviation=True)
     assert content_version() > version
     assert names("sl") == ["Something long"]
 

@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import clear_url_caches, reverse
 
-from conditions.middleware import client_ip
 from conditions.models import Status
+from ops.proxies import client_ip
 from tests.factories import ConditionFactory, UserFactory
 
 REPO = Path(__file__).resolve().parent.parent

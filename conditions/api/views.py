@@ -8,9 +8,7 @@ import re
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
-from django.views.decorators.http import conditional_page
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, pagination, viewsets
@@ -28,7 +26,7 @@ from conditions.models import (
     Mechanism,
     Symptom,
 )
-from conditions.page_cache import cache_public_page
+from sitecache.pages import cache_public_page
 
 from . import serializers
 from .lookup import (
@@ -161,8 +159,6 @@ class ConditionFilterBackend(DjangoFilterBackend):
 API_EXCLUDED_FILTERS = {"sort"}
 
 
-@method_decorator(conditional_page, name="dispatch")
-# On the handlers, not dispatch: the throttle and the query-string checks still run first.
 @method_decorator(cache_public_page, name="list")
 @method_decorator(cache_public_page, name="retrieve")
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -208,12 +204,6 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action != "list":
             return queryset
         return super().filter_queryset(queryset)
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-        return response
 
 
 @extend_schema_view(
@@ -341,13 +331,11 @@ accepted and ignored.
 """
 
 
-@method_decorator(conditional_page, name="dispatch")
 @method_decorator(cache_public_page, name="get")
 class LookupView(APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 
     throttle_classes = [AnonymousThrottle]
-    plain_parameters = {"system", "code"}
 
     def accepted_values(self):
         return {
@@ -373,12 +361,6 @@ class LookupView(APIView):
             and "." not in name
             and name != "knowledgeResponseType"
         )
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.API_CACHE_MAX_AGE)
-        return response
 
     @extend_schema(
         summary="Find conditions by diagnosis code",

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "axes",
+    "sitecache",
+    "ops",
     "conditions",
 ]
 
@@ -37,17 +39,16 @@ MIDDLEWARE = [
     # database or the session: they cost almost nothing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "conditions.middleware.PermissionsPolicyMiddleware",
+    "ops.middleware.PermissionsPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Cached public pages answered here, after every header-setting middleware above (so a hit
-    # carries the same security headers) and before the session, CSRF, auth, messages,
-    # history and axes middleware, which do nothing for an anonymous stored page.
-    "conditions.page_cache.PageCacheMiddleware",
-    # Outermost of the database users, so an unreachable database becomes a friendly 503.
-    "conditions.middleware.DatabaseUnavailableMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    # Before CommonMiddleware, so even its redirects carry the CORS headers.
+    # Before the page cache and CommonMiddleware, so cache hits and redirects get CORS headers.
     "corsheaders.middleware.CorsMiddleware",
+    # Public pages answered from the cache here: after every header-setting middleware above,
+    # before the session, CSRF, auth and axes middleware, which do nothing for a stored page.
+    "sitecache.pages.PageCacheMiddleware",
+    # Outermost of the database users, so an unreachable database becomes a friendly 503.
+    "ops.middleware.DatabaseUnavailableMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,7 +88,7 @@ if REDIS_URL:
         "default": {
             # Django's RedisCache, except that Redis being down is logged, not raised:
             # pages are then built from the database.
-            "BACKEND": "conditions.cache_backends.FaultTolerantRedisCache",
+            "BACKEND": "sitecache.backends.FaultTolerantRedisCache",
             "LOCATION": REDIS_URL,
             # A dead or unreachable Redis must cost milliseconds per request, not seconds.
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
@@ -97,12 +98,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # With Redis, each process keeps the content version and Redis tells it when it changes
-# (conditions.cache.ContentVersionWatch), so a cached page is served without a round trip.
+# (sitecache.watch), so a cached page is served without a round trip.
 # Off: read the version from Redis on every request (for a proxy that cannot track keys).
 CONTENT_VERSION_WATCH = env.bool("CONTENT_VERSION_WATCH", default=True)
 
 # Public pages and API responses kept whole in CACHES["default"], keyed by the content version
-# (conditions/page_cache.py). PAGE_CACHE=off renders every request (the benchmark compares both).
+# (sitecache/pages.py). PAGE_CACHE=off renders every request (the benchmark compares both).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 # Server-side lifetime of an entry; an edit makes entries unreachable long before this.
 PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=60 * 60 * 24)
@@ -154,8 +155,6 @@ REST_FRAMEWORK = {
 }
 # Requests per client address; read on every request so tests can override it.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
-# How long browsers and shared caches may reuse an API response (seconds).
-API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=300)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Autoimmune neuropathy portal API",
@@ -220,7 +219,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Browser features the portal never uses, switched off for every page (see
-# conditions.middleware.PermissionsPolicyMiddleware).
+# ops.middleware.PermissionsPolicyMiddleware).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -246,4 +245,4 @@ AXES_RESET_ON_SUCCESS = True
 # Behind N trusted reverse proxies the client address is the N-th from the right of
 # X-Forwarded-For; with none, REMOTE_ADDR (a client could otherwise forge the header).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "conditions.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "ops.proxies.client_ip"

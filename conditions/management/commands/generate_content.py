@@ -29,7 +29,7 @@ from conditions.models import (
     Status,
     Symptom,
 )
-from conditions.signals import content_changed
+from sitecache.version import content_changed
 
 BATCH_SIZE = 500
 MECHANISMS = 14

@@ -1,0 +1,210 @@
+"""Whole public responses kept in the shared cache, filed under the content version.
+
+Views marked with cache_public_page are the same for every visitor; PageCacheMiddleware looks
+their responses up, stores them and adds HTTP caching headers. What may be stored, how keys are
+built and why a hit can never be stale: docs/architecture.md ("Caching").
+"""
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import http_date, parse_http_date_safe
+
+from .version import CONTENT_VERSION_KEY, content_version, watched_content_version
+
+# Entries are (version, (status, headers, body)); a new format or key scheme takes a new prefix.
+KEY_PREFIX = "page3"
+CACHEABLE_METHODS = {"GET", "HEAD"}
+HEADER_LIST_SEPARATOR = re.compile(r"\s*,\s*")
+# A response varying on these can differ per visitor: never share it.
+PERSONAL_VARY_HEADERS = {"*", "cookie", "authorization"}
+PRIVATE_DIRECTIVES = {"private", "no-store", "no-cache"}
+# Recently served entries kept in this process (oldest dropped first), so a hit reads only the
+# small content version from the shared cache, or nothing at all when the version is watched.
+LOCAL_ENTRIES = 256
+
+
+def cache_public_page(view):
+    """Mark a view whose anonymous GET responses are the same for every visitor.
+
+    A function view, or a DRF handler through method_decorator (which copies the mark).
+    """
+    view.public_page = True
+    return view
+
+
+def _is_public_view(view):
+    if getattr(view, "public_page", False):
+        return True
+    # A class-based view (DRF): the mark sits on the handler that answers GET.
+    view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    handler_name = (getattr(view, "actions", None) or {}).get("get", "get")
+    return getattr(getattr(view_class, handler_name, None), "public_page", False)
+
+
+@lru_cache(maxsize=4096)
+def _serves_public_pages(path_info):
+    """Whether the URL's view is a public one (the URLconf is fixed, so remembered per path)."""
+    try:
+        return _is_public_view(resolve(path_info).func)
+    except Resolver404:
+        return False
+
+
+def _digest(value):
+    # JSON keeps the parts apart whatever characters they hold, so no two requests share a key
+    # unless every part is equal.
+    return hashlib.md5(json.dumps(value).encode(), usedforsecurity=False).hexdigest()
+
+
+# The request headers any public response was seen to vary on (X-Partial, ...): one set for
+# every view, so a key can be built before the view is known. A header some view does not vary
+# on only splits its entries, never mixes two. Per process: it follows from the code.
+_learned_vary = ()
+
+
+def _page_key(request, vary_headers):
+    # Scheme and host are part of the page (canonical link, structured data); the query is
+    # sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+    return f"{KEY_PREFIX}:" + _digest(
+        [
+            request.scheme,
+            request.get_host(),
+            request.path,
+            sorted(request.GET.lists()),
+            [(name, request.headers.get(name, "")) for name in vary_headers],
+        ]
+    )
+
+
+def _vary_headers(response):
+    if not response.has_header("Vary"):
+        return ()
+    return tuple(
+        sorted({h.strip().lower() for h in HEADER_LIST_SEPARATOR.split(response["Vary"]) if h})
+    )
+
+
+def _is_anonymous(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and (
+        "authorization" not in request.headers
+    )
+
+
+def _is_shareable(request, response):
+    """Whether this response is the same for every visitor who sends the same headers."""
+    session = getattr(request, "session", None)
+    cache_control = {
+        directive.split("=")[0].strip().lower()
+        for directive in HEADER_LIST_SEPARATOR.split(response.get("Cache-Control", ""))
+    }
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not (session is not None and session.accessed)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(request, "_csp_nonce", None)
+        and not PERSONAL_VARY_HEADERS & set(_vary_headers(response))
+        and not PRIVATE_DIRECTIVES & cache_control
+    )
+
+
+def _add_http_caching(response):
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_MAX_AGE,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    )
+    if not response.has_header("ETag"):
+        set_response_etag(response)
+    if not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date()
+
+
+def _conditional(request, response):
+    """A 304 when the client already holds this version of the response."""
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(request, response.get("ETag"), last_modified, response)
+
+
+_local_entries = {}
+
+
+def _remember(key, entry):
+    _local_entries.pop(key, None)
+    _local_entries[key] = entry
+    if len(_local_entries) > LOCAL_ENTRIES:
+        del _local_entries[next(iter(_local_entries))]
+
+
+def _lookup(key):
+    """(current content version, the stored response if it is of that version, else None)."""
+    local = _local_entries.get(key)
+    # Read before rendering: an edit made meanwhile leaves this render filed under the old
+    # version, which no one will accept again.
+    version = watched_content_version()
+    if version is None and local is None:
+        # No watch: the version and the entry in one round trip.
+        found = cache.get_many([CONTENT_VERSION_KEY, key])
+        version = found.get(CONTENT_VERSION_KEY) or content_version()
+        entry = found.get(key)
+    else:
+        # A watched version and an entry held here: no round trip at all.
+        version = version or content_version()
+        entry = local if local is not None and local[0] == version else cache.get(key)
+    rendered_at, stored = entry or (None, None)
+    if rendered_at != version:
+        return version, None
+    if entry is not local:
+        _remember(key, entry)
+    status, headers, body = stored
+    return version, HttpResponse(body, status=status, headers=headers)
+
+
+def _store(request, version, response):
+    global _learned_vary
+    _learned_vary = tuple(sorted(set(_learned_vary) | set(_vary_headers(response))))
+    # Plain values, not a response object: smaller to store and quicker to unpickle.
+    stored = (response.status_code, dict(response.items()), response.content)
+    cache.set(_page_key(request, _learned_vary), (version, stored), settings.PAGE_CACHE_TIMEOUT)
+
+
+class PageCacheMiddleware:
+    """Serve public pages from the shared cache, before the session, auth and CSRF middleware.
+
+    Those do nothing for an anonymous visitor's stored page, and skipping them is most of what
+    a hit costs. Requests that are not plainly anonymous (a session cookie, credentials) and
+    URLs whose view is not public go straight through.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (
+            request.method in CACHEABLE_METHODS
+            and _is_anonymous(request)
+            and _serves_public_pages(request.path_info)
+        ):
+            return self.get_response(request)
+        version = None
+        if settings.PAGE_CACHE:
+            version, hit = _lookup(_page_key(request, _learned_vary))
+            if hit is not None:
+                return _conditional(request, hit)
+        response = self.get_response(request)
+        if not _is_shareable(request, response):
+            return response
+        _add_http_caching(response)
+        if settings.PAGE_CACHE and request.method == "GET":
+            _store(request, version, response)
+        return _conditional(request, response)
