@@ -120,7 +120,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
     actions = ["submit_for_review", "publish", "mark_reviewed_today", "archive"]
     history_list_display = ["compare"]
     list_select_related = ["reviewer"]
-    preview_template = None
+    # The public view that renders an item's page (it takes preview=True for any status).
+    public_view = None
 
     # --- permissions ---------------------------------------------------------------------
 
@@ -344,22 +345,14 @@ class EditorialAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def preview_queryset(self):
-        return self.model._default_manager.all()
-
-    def preview_context(self, request, obj):
-        """The context the public view gives its template, built for `obj`."""
-        raise NotImplementedError
-
     def preview_view(self, request, object_id):
-        """The draft rendered with the public page's own template, for staff only."""
-        obj = self.preview_queryset().filter(pk=unquote(object_id)).first()
+        """The item rendered by its public view, whatever its status, for staff only."""
+        obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        context = {**self.preview_context(request, obj), "preview": True}
-        response = TemplateResponse(request, self.preview_template, context)
+        response = self.public_view(request, obj.slug, preview=True)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -472,7 +465,7 @@ class ConditionAdmin(EditorialAdmin):
     filter_horizontal = ["patterns"]
     inlines = [AliasInline, ConditionMechanismInline]
     readonly_fields = ["plain_language"]
-    preview_template = "conditions/condition_detail.html"
+    public_view = staticmethod(public_views.condition_detail)
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary"]}),
         (
@@ -514,12 +507,6 @@ class ConditionAdmin(EditorialAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("codes")
 
-    def preview_queryset(self):
-        return public_views.with_condition_page_relations(Condition.objects.all())
-
-    def preview_context(self, request, obj):
-        return public_views.condition_page_context(request, obj)
-
     @admin.display(description="Codes")
     def code_list(self, condition):
         return ", ".join(code.code for code in condition.codes.all())
@@ -542,7 +529,7 @@ class MechanismAdmin(EditorialAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["references", "reviewer"]
     readonly_fields = ["plain_language"]
-    preview_template = "conditions/mechanism_detail.html"
+    public_view = staticmethod(public_views.mechanism_detail)
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "explanation", "nerve_site"]}),
         ("Plain language", {"fields": ["plain_language"]}),
@@ -552,12 +539,6 @@ class MechanismAdmin(EditorialAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
-
-    def preview_queryset(self):
-        return public_views.with_mechanism_page_relations(Mechanism.objects.all())
-
-    def preview_context(self, request, obj):
-        return public_views.mechanism_page_context(request, obj)
 
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):

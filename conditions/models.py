@@ -10,7 +10,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -98,6 +99,91 @@ class SlugManager(models.Manager.from_queryset(ContentQuerySet)):
 
 
 class EditorialManager(SlugManager.from_queryset(EditorialQuerySet)):
+    pass
+
+
+class ConditionQuerySet(EditorialQuerySet):
+    # What a condition card or a result line shows; the list pages read nothing else.
+    LIST_COLUMNS = ["pk", "name", "slug", "summary", "onset", "is_emergency", "status"]
+
+    def for_list(self):
+        """Published conditions as lists, cards and search results show them."""
+        return self.published().only(*self.LIST_COLUMNS)
+
+    def with_details(self):
+        """A condition's own facts, with links to published mechanisms only."""
+        return self.prefetch_related(
+            "aliases",
+            "codes",
+            "patterns",
+            "references",
+            "symptoms",
+            Prefetch(
+                "mechanism_links",
+                queryset=ConditionMechanism.objects.with_published_mechanism().select_related(
+                    "mechanism"
+                ),
+                to_attr="published_mechanism_links",
+            ),
+        )
+
+    def with_page_relations(self):
+        """Everything a condition's page (and its API record) shows: only published neighbours."""
+        return self.with_details().prefetch_related(
+            Prefetch(
+                "related_conditions",
+                queryset=Condition.objects.for_list(),
+                to_attr="published_related_conditions",
+            )
+        )
+
+
+class MechanismQuerySet(EditorialQuerySet):
+    def with_page_relations(self):
+        """A mechanism's references and how many published conditions it causes."""
+        link_count = (
+            ConditionMechanism.objects.with_published_condition()
+            .filter(mechanism=OuterRef("pk"))
+            .order_by()
+            .values("mechanism")
+            .annotate(total=Count("pk"))
+            .values("total")
+        )
+        return self.annotate(
+            published_condition_count=Coalesce(Subquery(link_count), 0, output_field=IntegerField())
+        ).prefetch_related("references")
+
+    def with_published_condition_links(self):
+        """Every link to a published condition, by condition name (the API's mechanism record)."""
+        return self.prefetch_related(
+            Prefetch(
+                "condition_links",
+                queryset=ConditionMechanism.objects.with_published_condition()
+                .select_related("condition")
+                .order_by("condition__name"),
+                to_attr="published_condition_links",
+            )
+        )
+
+
+class SymptomQuerySet(ContentQuerySet):
+    def with_published_conditions(self):
+        return self.prefetch_related(
+            Prefetch(
+                "conditions", queryset=Condition.objects.for_list(), to_attr="published_conditions"
+            )
+        )
+
+
+class ConditionManager(SlugManager.from_queryset(ConditionQuerySet)):
+    pass
+
+
+class MechanismManager(SlugManager.from_queryset(MechanismQuerySet)):
+    pass
+
+
+class SymptomManager(SlugManager.from_queryset(SymptomQuerySet)):
     pass
 
 
@@ -371,7 +457,7 @@ class Symptom(HelpLevels):
         help_text="Its page opens with the emergency callout.",
     )
 
-    objects = SlugManager()
+    objects = SymptomManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -422,6 +508,7 @@ class Mechanism(EditorialContent):
     nerve_site = models.CharField("part of the nerve it strikes", max_length=20, choices=NerveSite)
     references = models.ManyToManyField(Reference, blank=True, related_name="mechanisms")
 
+    objects = MechanismManager()
     history = HistoricalRecords(m2m_fields=[references])
 
     class Meta(EditorialContent.Meta):
@@ -528,6 +615,7 @@ class Condition(HelpLevels, EditorialContent):
     related_conditions = models.ManyToManyField("self", blank=True, symmetrical=True)
     references = models.ManyToManyField(Reference, blank=True, related_name="conditions")
 
+    objects = ConditionManager()
     history = HistoricalRecords(m2m_fields=[codes, symptoms, references, patterns])
 
     class Meta(EditorialContent.Meta):
@@ -604,7 +692,13 @@ class Condition(HelpLevels, EditorialContent):
         return problems
 
 
-class AliasManager(models.Manager.from_queryset(ContentQuerySet)):
+class AliasQuerySet(ContentQuerySet):
+    def published(self):
+        """Aliases of published conditions."""
+        return self.filter(condition__status=Status.PUBLISHED)
+
+
+class AliasManager(models.Manager.from_queryset(AliasQuerySet)):
     def get_by_natural_key(self, name, condition_slug):
         return self.get(name=name, condition__slug=condition_slug)
 
@@ -651,7 +745,32 @@ class Evidence(models.TextChoices):
     LIMITED = "limited", "Limited"
 
 
-class ConditionMechanismManager(models.Manager.from_queryset(ContentQuerySet)):
+class ConditionMechanismQuerySet(ContentQuerySet):
+    """Links between conditions and mechanisms; a public page shows a link only if the other
+    end is published too."""
+
+    def with_published_mechanism(self):
+        return self.filter(mechanism__status=Status.PUBLISHED)
+
+    def with_published_condition(self):
+        return self.filter(condition__status=Status.PUBLISHED)
+
+    def shown_on_mechanism_page(self, mechanism, limit):
+        """The first `limit` published conditions of a mechanism, primary ones first.
+
+        A plain LIMIT query with only the columns shown: a sliced prefetch would order every
+        link of every mechanism through a window function, several times slower.
+        """
+        return (
+            self.with_published_condition()
+            .filter(mechanism=mechanism)
+            .select_related("condition")
+            .only("mechanism_id", "role", "evidence", "note", "condition__name", "condition__slug")
+            .order_by("role", "condition__name")[:limit]
+        )
+
+
+class ConditionMechanismManager(models.Manager.from_queryset(ConditionMechanismQuerySet)):
     def get_by_natural_key(self, condition_slug, mechanism_slug):
         return self.get(condition__slug=condition_slug, mechanism__slug=mechanism_slug)
 

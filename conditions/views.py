@@ -1,5 +1,7 @@
 """Public HTML pages. Only published content is ever shown.
 
+Every page is the same for every visitor (cache_public_page): the site cache serves it.
+
 Every page runs a fixed number of queries whatever the amount of content: related rows come
 through prefetches limited to published content, never through per-row look-ups.
 """
@@ -9,17 +11,17 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from sitecache.pages import cache_public_page
+
 from . import search as site_search
 from .filters import ConditionFilter
-from .models import Alias, Condition, ConditionMechanism, Mechanism, Status, Symptom
+from .models import Alias, Condition, ConditionMechanism, Mechanism, Symptom
 
 CONDITIONS_PER_PAGE = 20
 FEATURED_CONDITIONS = 6
@@ -34,17 +36,13 @@ MECHANISM_CONDITIONS_SHOWN = 24
 DIAGRAMMED_PATTERNS = {"symmetric-length-dependent", "mononeuritis-multiplex"}
 
 
-def published_conditions():
-    return Condition.objects.published().only(
-        "pk", "name", "slug", "summary", "onset", "is_emergency", "status"
-    )
-
-
+@cache_public_page
 @require_safe
 def home(request):
-    conditions = Condition.objects.published()
     context = {
-        "featured": conditions.order_by("-is_emergency", "name")[:FEATURED_CONDITIONS],
+        "featured": Condition.objects.for_list().order_by("-is_emergency", "name")[
+            :FEATURED_CONDITIONS
+        ],
         "mechanisms": Mechanism.objects.published(),
         "symptoms": Symptom.objects.all(),
         "search_form": SearchForm(),
@@ -108,10 +106,11 @@ def _flat_choices(field):
     return [(str(value), label) for value, label in getattr(field, "choices", [])]
 
 
+@cache_public_page
 @require_safe
 @vary_on_headers(PARTIAL_HEADER)
 def condition_list(request):
-    filterset = ConditionFilter(request.GET, queryset=published_conditions())
+    filterset = ConditionFilter(request.GET, queryset=Condition.objects.for_list())
     context = {"filterset": filterset, "form": filterset.form}
     status = 200
     try:
@@ -134,31 +133,15 @@ def condition_list(request):
     return render(request, template, context, status=status)
 
 
-def with_condition_page_relations(conditions):
-    """What a condition page shows besides the condition: only published neighbours."""
-    return conditions.prefetch_related(
-        "aliases",
-        "codes",
-        "patterns",
-        "references",
-        "symptoms",
-        Prefetch(
-            "mechanism_links",
-            queryset=ConditionMechanism.objects.filter(
-                mechanism__status=Status.PUBLISHED
-            ).select_related("mechanism"),
-        ),
-        Prefetch(
-            "related_conditions",
-            queryset=Condition.objects.published().only("pk", "name", "slug", "summary"),
-        ),
-    )
-
-
-def condition_page_context(request, condition):
-    """The condition page's context; the admin preview renders drafts with the same one."""
-    return {
+@cache_public_page
+@require_safe
+def condition_detail(request, slug, *, preview=False):
+    """A published condition's page; the admin previews any condition through it (preview)."""
+    conditions = Condition.objects.all() if preview else Condition.objects.published()
+    condition = get_object_or_404(conditions.with_page_relations(), slug=slug)
+    context = {
         "condition": condition,
+        "preview": preview,
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug
@@ -166,16 +149,7 @@ def condition_page_context(request, condition):
             if pattern.slug in DIAGRAMMED_PATTERNS
         ],
     }
-
-
-@require_safe
-def condition_detail(request, slug):
-    condition = get_object_or_404(
-        with_condition_page_relations(Condition.objects.published()), slug=slug
-    )
-    return render(
-        request, "conditions/condition_detail.html", condition_page_context(request, condition)
-    )
+    return render(request, "conditions/condition_detail.html", context)
 
 
 def condition_structured_data(request, condition):
@@ -211,6 +185,7 @@ def condition_structured_data(request, condition):
     }
 
 
+@cache_public_page
 @require_safe
 def mechanism_list(request):
     return render(
@@ -220,70 +195,40 @@ def mechanism_list(request):
     )
 
 
-def _published_condition_links():
-    return ConditionMechanism.objects.filter(condition__status=Status.PUBLISHED)
-
-
-def with_mechanism_page_relations(mechanisms):
-    """What a mechanism page shows besides the mechanism: its references, how many conditions."""
-    link_count = (
-        _published_condition_links()
-        .filter(mechanism=OuterRef("pk"))
-        .order_by()
-        .values("mechanism")
-        .annotate(total=Count("pk"))
-        .values("total")
-    )
-    return mechanisms.annotate(
-        published_condition_count=Coalesce(Subquery(link_count), 0, output_field=IntegerField())
-    ).prefetch_related("references")
-
-
-def mechanism_page_context(request, mechanism):
-    """The mechanism page's context; the admin preview renders drafts with the same one."""
-    # One page's worth, as a plain LIMIT query (a sliced prefetch orders every link of every
-    # mechanism through a window function: several times slower); only the columns shown.
+@cache_public_page
+@require_safe
+def mechanism_detail(request, slug, *, preview=False):
+    """A published mechanism's page; the admin previews any mechanism through it (preview)."""
+    mechanisms = Mechanism.objects.all() if preview else Mechanism.objects.published()
+    mechanism = get_object_or_404(mechanisms.with_page_relations(), slug=slug)
     shown = list(
-        _published_condition_links()
-        .filter(mechanism=mechanism)
-        .select_related("condition")
-        .only("mechanism_id", "role", "evidence", "note", "condition__name", "condition__slug")
-        .order_by("role", "condition__name")[:MECHANISM_CONDITIONS_SHOWN]
+        ConditionMechanism.objects.shown_on_mechanism_page(mechanism, MECHANISM_CONDITIONS_SHOWN)
     )
     total = mechanism.published_condition_count
     all_conditions_url = None
     if total > len(shown):
         query = urlencode({"mechanism": mechanism.slug})
         all_conditions_url = f"{reverse('conditions:condition-list')}?{query}"
-    return {
+    context = {
         "mechanism": mechanism,
+        "preview": preview,
         "condition_links": shown,
         "condition_count": total,
         "all_conditions_url": all_conditions_url,
     }
+    return render(request, "conditions/mechanism_detail.html", context)
 
 
-@require_safe
-def mechanism_detail(request, slug):
-    mechanism = get_object_or_404(
-        with_mechanism_page_relations(Mechanism.objects.published()), slug=slug
-    )
-    return render(
-        request, "conditions/mechanism_detail.html", mechanism_page_context(request, mechanism)
-    )
-
-
+@cache_public_page
 @require_safe
 def symptom_list(request):
     return render(request, "conditions/symptom_list.html", {"symptoms": Symptom.objects.all()})
 
 
+@cache_public_page
 @require_safe
 def symptom_detail(request, slug):
-    symptoms = Symptom.objects.prefetch_related(
-        Prefetch("conditions", queryset=published_conditions())
-    )
-    symptom = get_object_or_404(symptoms, slug=slug)
+    symptom = get_object_or_404(Symptom.objects.with_published_conditions(), slug=slug)
     return render(request, "conditions/symptom_detail.html", {"symptom": symptom})
 
 
@@ -292,12 +237,13 @@ def first_letter(text):
     return letter if letter.isalpha() else "#"
 
 
+@cache_public_page
 @require_safe
 def a_to_z(request):
     """Every published condition, mechanism and symptom by letter; aliases point to their page."""
     entries = [
         {"name": c.name, "url": c.get_absolute_url(), "kind": "Condition"}
-        for c in published_conditions()
+        for c in Condition.objects.for_list()
     ]
     entries += [
         {
@@ -306,9 +252,7 @@ def a_to_z(request):
             "kind": "Condition",
             "see": alias.condition.name,
         }
-        for alias in Alias.objects.filter(condition__status=Status.PUBLISHED).select_related(
-            "condition"
-        )
+        for alias in Alias.objects.published().select_related("condition")
     ]
     entries += [
         {"name": m.name, "url": m.get_absolute_url(), "kind": "How nerves are damaged"}
@@ -330,6 +274,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(label="Search", max_length=MAX_QUERY_LENGTH, required=False)
 
 
+@cache_public_page
 @require_safe
 def search(request):
     form = SearchForm(request.GET)
@@ -355,7 +300,7 @@ def search(request):
 def load_results(found):
     """The matched objects, in relevance order, fetched with one query per kind."""
     models = {
-        site_search.CONDITION: published_conditions(),
+        site_search.CONDITION: Condition.objects.for_list(),
         site_search.MECHANISM: Mechanism.objects.published(),
         site_search.SYMPTOM: Symptom.objects.all(),
     }
@@ -369,11 +314,13 @@ def load_results(found):
     return results
 
 
+@cache_public_page
 @require_safe
 def about(request):
     return render(request, "pages/about.html")
 
 
+@cache_public_page
 @require_safe
 def disclaimer(request):
     return render(request, "pages/disclaimer.html")

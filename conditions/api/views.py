@@ -7,7 +7,6 @@ Every endpoint is strict about its query string: an unknown parameter or an inva
 import re
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -22,7 +21,6 @@ from conditions.models import (
     CODE_EXAMPLES,
     CodeSystem,
     Condition,
-    ConditionMechanism,
     Mechanism,
     Symptom,
 )
@@ -227,29 +225,10 @@ class ConditionViewSet(PublicReadOnlyViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        queryset = Condition.objects.published().prefetch_related(
-            "aliases",
-            "patterns",
-            "symptoms",
-            "codes",
-            "references",
-            Prefetch(
-                "mechanism_links",
-                queryset=ConditionMechanism.objects.filter(
-                    mechanism__in=Mechanism.objects.published()
-                ).select_related("mechanism"),
-                to_attr="published_mechanism_links",
-            ),
-        )
+        conditions = Condition.objects.published()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "related_conditions",
-                    queryset=Condition.objects.published(),
-                    to_attr="published_related_conditions",
-                )
-            )
-        return queryset
+            return conditions.with_page_relations()
+        return conditions.with_details()
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -265,20 +244,10 @@ class MechanismViewSet(PublicReadOnlyViewSet):
     """Published mechanisms: the ways the immune system harms peripheral nerves."""
 
     def get_queryset(self):
-        queryset = Mechanism.objects.published().prefetch_related("references")
+        mechanisms = Mechanism.objects.published().prefetch_related("references")
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "condition_links",
-                    queryset=ConditionMechanism.objects.filter(
-                        condition__in=Condition.objects.published()
-                    )
-                    .select_related("condition")
-                    .order_by("condition__name"),
-                    to_attr="published_condition_links",
-                )
-            )
-        return queryset
+            return mechanisms.with_published_condition_links()
+        return mechanisms
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -294,16 +263,9 @@ class SymptomViewSet(PublicReadOnlyViewSet):
     """Symptoms in patients' words, with the clinical term."""
 
     def get_queryset(self):
-        queryset = Symptom.objects.all()
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "conditions",
-                    queryset=Condition.objects.published(),
-                    to_attr="published_conditions",
-                )
-            )
-        return queryset
+            return Symptom.objects.with_published_conditions()
+        return Symptom.objects.all()
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -400,9 +362,8 @@ class LookupView(APIView):
             if condition_id not in best or candidate[0] < best[condition_id][0]:
                 best[condition_id] = candidate
 
-        conditions = ConditionViewSet(action="list", request=request).get_queryset()
         results = []
-        for condition in conditions.filter(pk__in=best):
+        for condition in Condition.objects.published().with_details().filter(pk__in=best):
             rank, kind, clinical_code = best[condition.pk]
             condition.match, condition.matched_code = kind, clinical_code
             results.append((rank, condition.name, condition))
