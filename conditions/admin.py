@@ -1,8 +1,5 @@
 """The editors' and reviewers' tool: review cycle, plain-language scores, history, locking."""
 
-import datetime
-
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -19,7 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import history
 from . import views as public_views
-from .forms import PUBLISH_STATES, EditorialForm, publish_permission
+from .editorial import REVIEWER_STATES, StaleEdit, TransitionRefused
+from .forms import EditorialForm
 from .models import (
     CONDITION_SECTIONS,
     Alias,
@@ -30,16 +28,11 @@ from .models import (
     Mechanism,
     NeuropathyPattern,
     Reference,
-    Status,
     Symptom,
 )
 from .readability import SECTION_MAX_GRADE, SUMMARY_MAX_GRADE, score, scores
 
 EDITORIAL_FIELDS = ["status", "last_reviewed", "next_review_due", "reviewer", "loaded_version"]
-
-
-class StaleEdit(Exception):
-    """Somebody saved the item between this editor loading it and saving it."""
 
 
 def readability_texts(obj):
@@ -126,14 +119,14 @@ class EditorialAdmin(SimpleHistoryAdmin):
     # --- permissions ---------------------------------------------------------------------
 
     def has_publish_permission(self, request, obj=None):
-        return request.user.has_perm(publish_permission(self.model))
+        return self.model(pk=None).may_be_reviewed_by(request.user)
 
     def has_change_permission(self, request, obj=None):
         # Live (or archived) text is what patients read: changing it is a reviewer's decision,
         # so editors see such items read-only instead of publishing edits unreviewed.
         if (
             obj is not None
-            and obj.status in PUBLISH_STATES
+            and obj.status in REVIEWER_STATES
             and not self.has_publish_permission(request)
         ):
             return False
@@ -144,7 +137,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
         if (
             request.method == "GET"
             and obj is not None
-            and obj.status in PUBLISH_STATES
+            and obj.status in REVIEWER_STATES
             and not self.has_publish_permission(request)
         ):
             self.message_user(
@@ -188,16 +181,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            loaded = form.cleaned_data.get("loaded_version")
-            # Claim the row: the UPDATE matches only if nobody has saved since the form was
-            # loaded, and it holds the row lock until this transaction ends, so a concurrent
-            # save waits and then matches nothing. Never a silent overwrite.
-            claimed = (
-                type(obj)._default_manager.filter(pk=obj.pk, version=loaded).update(version=loaded)
-            )
-            if not claimed:
-                raise StaleEdit
-            obj.version = loaded  # save() makes it loaded + 1
+            obj.claim_version(form.cleaned_data.get("loaded_version"))
         super().save_model(request, obj, form, change)
         hard = too_hard(obj)
         if hard:
@@ -211,63 +195,34 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     # --- actions ---------------------------------------------------------------------------
 
-    def _save_each(self, request, items, change_reason):
-        for item in items:
-            item._history_user = request.user
-            item._change_reason = change_reason
-            item.save()
+    def _transition(self, request, queryset, transition, done):
+        """Apply a model transition to each chosen item; report what happened and what did not."""
+        changed = 0
+        for item in queryset:
+            try:
+                getattr(item, transition)(request.user)
+            except TransitionRefused as refused:
+                self.message_user(request, f"“{item}” was not {done}. {refused}", messages.ERROR)
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} {done}.")
 
     @admin.action(description="Submit for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        drafts = list(queryset.filter(status=Status.DRAFT))
-        for item in drafts:
-            item.status = Status.IN_REVIEW
-        self._save_each(request, drafts, "Submitted for review")
-        skipped = queryset.count() - len(drafts)
-        self.message_user(request, f"{len(drafts)} submitted for review.")
-        if skipped:
-            self.message_user(
-                request, f"{skipped} skipped: only drafts can be submitted.", messages.WARNING
-            )
+        self._transition(request, queryset, "submit_for_review", "submitted for review")
 
     @admin.action(description="Publish", permissions=["publish"])
     def publish(self, request, queryset):
-        published = []
-        for item in queryset.exclude(status=Status.PUBLISHED):
-            problems = item.publication_problems()
-            if problems:
-                self.message_user(
-                    request, f"“{item}” was not published. " + " ".join(problems), messages.ERROR
-                )
-                continue
-            item.status = Status.PUBLISHED
-            published.append(item)
-        self._save_each(request, published, "Published")
-        if published:
-            self.message_user(request, f"{len(published)} published.")
+        self._transition(request, queryset, "publish", "published")
 
     @admin.action(description="Mark reviewed today", permissions=["publish"])
     def mark_reviewed_today(self, request, queryset):
-        today = timezone.localdate()
-        items = list(queryset)
-        for item in items:
-            item.last_reviewed = today
-            item.next_review_due = today + datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS)
-            item.reviewer = request.user
-        self._save_each(request, items, "Reviewed")
-        self.message_user(
-            request,
-            f"{len(items)} marked reviewed today; next review due "
-            f"{today + datetime.timedelta(days=settings.REVIEW_INTERVAL_DAYS):%d %B %Y}.",
-        )
+        self._transition(request, queryset, "mark_reviewed", "marked reviewed today")
 
     @admin.action(description="Archive", permissions=["publish"])
     def archive(self, request, queryset):
-        items = list(queryset.exclude(status=Status.ARCHIVED))
-        for item in items:
-            item.status = Status.ARCHIVED
-        self._save_each(request, items, "Archived")
-        self.message_user(request, f"{len(items)} archived.")
+        self._transition(request, queryset, "archive", "archived")
 
     # --- plain language --------------------------------------------------------------------
 

@@ -5,19 +5,13 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Status
+from .editorial import REVIEWER_STATES, Status, publish_permission
 
 STALE_MESSAGE = (
     "Someone else saved this {name} while you were editing it, so your changes were not "
     "saved. Your text is still below: copy what you need, then open the page again to see "
     "their version and make your changes there."
 )
-PUBLISH_STATES = {Status.PUBLISHED, Status.ARCHIVED}
-
-
-def publish_permission(model):
-    """The permission that lets a user publish, archive and review items of `model`."""
-    return f"{model._meta.app_label}.publish_{model._meta.model_name}"
 
 
 def current_version(instance):
@@ -77,14 +71,14 @@ class EditorialForm(forms.ModelForm):
         status = cleaned_data.get("status")
         may_publish = self.user and self.user.has_perm(publish_permission(self._meta.model))
         if status != stored_status and not may_publish:
-            if status in PUBLISH_STATES:
+            if status in REVIEWER_STATES:
                 self.add_error(
                     "status",
                     f"Only medical reviewers can set “{Status(status).label}”. "
                     "Set it to “In review” and a medical reviewer will publish it.",
                 )
                 return
-            if stored_status in PUBLISH_STATES:
+            if stored_status in REVIEWER_STATES:
                 self.add_error(
                     "status",
                     "Only medical reviewers can change the status of "

@@ -4,19 +4,22 @@ Every rule about what content may look like lives here, so the admin, the fixtur
 public pages all obey the same ones.
 """
 
-import datetime
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from sitecache.version import content_changed
+from .editorial import (
+    ContentQuerySet,
+    EditorialContent,
+    EditorialQuerySet,
+    SlugManager,
+    Status,
+)
 
 
 class CodeSystem(models.TextChoices):
@@ -54,52 +57,6 @@ def normalise_code(system, code):
     if system == CodeSystem.ICD10CM and "." not in code and len(code) > 3:
         code = f"{code[:3]}.{code[3:]}"
     return code
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
-
-
-class ContentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        # QuerySet.update() sends no signal: tell the site cache, as a save does.
-        rows = super().update(**kwargs)
-        content_changed(self.db)
-        return rows
-
-    update.alters_data = True
-
-
-class EditorialQuerySet(ContentQuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def awaiting_review(self):
-        return self.filter(status=Status.IN_REVIEW)
-
-    def overdue_for_review(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(next_review_due__lt=today).exclude(status=Status.ARCHIVED)
-
-    def due_for_review(self, within_days=30, today=None):
-        """Items whose review falls due from today up to `within_days` ahead."""
-        today = today or timezone.localdate()
-        return self.filter(
-            next_review_due__gte=today,
-            next_review_due__lte=today + datetime.timedelta(days=within_days),
-        ).exclude(status=Status.ARCHIVED)
-
-
-class SlugManager(models.Manager.from_queryset(ContentQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class EditorialManager(SlugManager.from_queryset(EditorialQuerySet)):
-    pass
 
 
 class ConditionQuerySet(EditorialQuerySet):
@@ -185,117 +142,6 @@ class MechanismManager(SlugManager.from_queryset(MechanismQuerySet)):
 
 class SymptomManager(SlugManager.from_queryset(SymptomQuerySet)):
     pass
-
-
-class EditorialContent(models.Model):
-    """Fields every reviewed piece of content carries: status, review dates and a version."""
-
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
-    last_reviewed = models.DateField(null=True, blank=True)
-    next_review_due = models.DateField(null=True, blank=True, db_index=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The medical reviewer who last checked this content.",
-    )
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    # Bumped on every save; a save based on an older version is refused (optimistic locking).
-    version = models.PositiveIntegerField(default=1, editable=False)
-
-    objects = EditorialManager()
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status=Status.PUBLISHED)
-                | (
-                    Q(last_reviewed__isnull=False)
-                    & Q(next_review_due__isnull=False)
-                    & ~Q(summary="")
-                ),
-                name="%(app_label)s_%(class)s_published_is_complete",
-                violation_error_message=(
-                    "Published content needs a summary, a last-reviewed date "
-                    "and a next review date."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(next_review_due__isnull=True)
-                | Q(last_reviewed__isnull=True)
-                | Q(next_review_due__gt=models.F("last_reviewed")),
-                name="%(app_label)s_%(class)s_review_due_after_reviewed",
-                violation_error_message="The next review must fall after the last review.",
-            ),
-        ]
-
-    def save(self, *args, **kwargs):
-        # Every save is a new version, so an edit based on an older one can be recognised.
-        # (loaddata saves raw and keeps the stored version.)
-        if not self._state.adding:
-            self.version += 1
-        super().save(*args, **kwargs)
-
-    def natural_key(self):
-        return (self.slug,)
-
-    @property
-    def is_published(self):
-        return self.status == Status.PUBLISHED
-
-    def is_overdue_for_review(self, today=None):
-        today = today or timezone.localdate()
-        return self.next_review_due is not None and self.next_review_due < today
-
-    def publication_problems(self, related=None):
-        """What stops this item from being published, in words an editor understands.
-
-        `related` maps a many-to-many name to its (possibly unsaved) chosen objects, so an
-        admin form can check what the editor submitted before the relations are saved.
-        """
-        related = related or {}
-        problems = []
-        if not self.summary.strip():
-            problems.append("Add a plain-language summary.")
-        if not self.last_reviewed:
-            problems.append("Set the date it was last reviewed.")
-        if not self.next_review_due:
-            problems.append("Set the date the next review is due.")
-        if not self._has_related("references", related):
-            problems.append("Add at least one reference.")
-        return problems
-
-    def _has_related(self, name, related):
-        if name in related:
-            return bool(related[name])
-        return self.pk is not None and getattr(self, name).exists()
-
-    def clean(self):
-        super().clean()
-        if (
-            self.last_reviewed
-            and self.next_review_due
-            and self.next_review_due <= self.last_reviewed
-        ):
-            raise ValidationError(
-                {"next_review_due": "The next review must fall after the last review."}
-            )
-        if self.status == Status.PUBLISHED:
-            missing = {
-                field: message
-                for field, message in (
-                    ("summary", "Published content needs a summary."),
-                    ("last_reviewed", "Published content needs a last-reviewed date."),
-                    ("next_review_due", "Published content needs a next review date."),
-                )
-                if not getattr(self, field) or (field == "summary" and not self.summary.strip())
-            }
-            if missing:
-                raise ValidationError(missing)
 
 
 class Reference(models.Model):

@@ -3,9 +3,12 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from conditions.editorial import StaleEdit, TransitionRefused
 from conditions.models import (
     Alias,
     ClinicalCode,
@@ -24,6 +27,7 @@ from tests.factories import (
     ConditionFactory,
     MechanismFactory,
     ReferenceFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +239,70 @@ def test_migrate_creates_the_editorial_groups():
     reviewers = Group.objects.get(name="Medical reviewers")
     assert Group.objects.filter(name="Editors").exists()
     assert reviewers.permissions.filter(codename="publish_condition").exists()
+
+
+# --- the editorial workflow as model behaviour (the admin, the shell and tests share it) ---
+
+
+@pytest.fixture
+def roles(db):
+    call_command("setup_roles", verbosity=0)
+
+
+def member_of(group_name):
+    user = UserFactory()
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def test_only_a_medical_reviewer_can_publish_archive_or_mark_reviewed(roles):
+    editor = member_of("Editors")
+    draft = ConditionFactory(status=Status.DRAFT, codes=[ClinicalCodeFactory()])
+    for transition in ("publish", "archive", "mark_reviewed"):
+        with pytest.raises(PermissionDenied):
+            getattr(draft, transition)(editor)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    draft.publish(member_of("Medical reviewers"))
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED
+
+
+def test_publishing_refuses_an_incomplete_item_and_says_why(roles):
+    reviewer = member_of("Medical reviewers")
+    incomplete = ConditionFactory(status=Status.DRAFT, summary="", codes=[ClinicalCodeFactory()])
+    with pytest.raises(TransitionRefused, match=r"Add a plain-language summary\."):
+        incomplete.publish(reviewer)
+    incomplete.refresh_from_db()
+    assert incomplete.status == Status.DRAFT
+
+
+def test_only_drafts_are_submitted_for_review(roles):
+    editor = member_of("Editors")
+    draft = ConditionFactory(status=Status.DRAFT)
+    draft.submit_for_review(editor)
+    assert Condition.objects.get(pk=draft.pk).status == Status.IN_REVIEW
+    with pytest.raises(TransitionRefused, match="Only drafts"):
+        draft.submit_for_review(editor)
+
+
+def test_marking_reviewed_records_who_and_when_and_the_next_due_date(roles, settings):
+    settings.REVIEW_INTERVAL_DAYS = 100
+    reviewer = member_of("Medical reviewers")
+    condition = ConditionFactory()
+    condition.mark_reviewed(reviewer, today=datetime.date(2026, 12, 1))
+    condition.refresh_from_db()
+    assert condition.reviewer == reviewer
+    assert condition.last_reviewed == datetime.date(2026, 12, 1)
+    assert condition.next_review_due == datetime.date(2027, 3, 11)
+    assert condition.history.first().history_change_reason == "Reviewed"
+
+
+def test_a_version_claim_fails_once_someone_else_has_saved(db):
+    condition = ConditionFactory()
+    loaded = condition.version
+    Condition.objects.get(pk=condition.pk).save()  # another editor's save
+    with pytest.raises(StaleEdit):
+        condition.claim_version(loaded)
+    condition.claim_version(loaded + 1)
+    assert condition.version == loaded + 1
