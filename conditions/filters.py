@@ -6,7 +6,7 @@ the view turns into a 400 naming the parameter.
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Case, Count, Q, Value, When
 
 from .models import Condition, Fibre, Frequency, Mechanism, NeuropathyPattern, Onset, Symptom
 
@@ -63,10 +63,9 @@ class ConditionFilter(django_filters.FilterSet):
     )
     symptom = django_filters.ModelMultipleChoiceFilter(
         label="Symptoms",
-        field_name="symptoms__slug",
         to_field_name="slug",
         queryset=Symptom.objects.all(),
-        conjoined=True,
+        method="filter_symptoms",
         widget=forms.CheckboxSelectMultiple,
         help_text="Conditions that can cause all of these symptoms.",
     )
@@ -124,6 +123,35 @@ class ConditionFilter(django_filters.FilterSet):
         from .search import search_conditions
 
         return search_conditions(queryset, value)
+
+    def filter_symptoms(self, queryset, name, symptoms):
+        """Conditions that cause every chosen symptom, each in itself or in a narrower form.
+
+        One grouped query over the condition-symptom links, however many are chosen: each link
+        is labelled with the chosen symptom it satisfies, and a condition must reach them all.
+        """
+        if not symptoms:
+            return queryset
+        forms_of = Symptom.objects.forms_of(symptoms)
+        # A chosen symptom whose narrower form is also chosen is implied by that form.
+        wanted = [
+            symptom
+            for symptom in symptoms
+            if not any(other != symptom and other.pk in forms_of[symptom] for other in symptoms)
+        ]
+        satisfied = Case(
+            *(When(symptom_id__in=forms_of[symptom], then=Value(symptom.pk)) for symptom in wanted)
+        )
+        links = (
+            Condition.symptoms.through.objects.filter(
+                symptom_id__in={pk for symptom in wanted for pk in forms_of[symptom]}
+            )
+            .values("condition_id")
+            .annotate(reached=Count(satisfied, distinct=True))
+            .filter(reached=len(wanted))
+            .values("condition_id")
+        )
+        return queryset.filter(pk__in=links)
 
     def filter_fibre(self, queryset, name, values):
         if not values:

@@ -5,6 +5,7 @@ public pages all obey the same ones.
 """
 
 import re
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -124,6 +125,23 @@ class MechanismQuerySet(EditorialQuerySet):
 
 
 class SymptomQuerySet(ContentQuerySet):
+    def forms_of(self, symptoms):
+        """{symptom: primary keys of it and of every narrower form of it, at any depth}."""
+        narrower = defaultdict(set)
+        for pk, broader_id in self.model._default_manager.values_list("pk", "broader_id"):
+            if broader_id is not None:
+                narrower[broader_id].add(pk)
+        forms = {}
+        for symptom in symptoms:
+            found, todo = set(), [symptom.pk]
+            while todo:
+                pk = todo.pop()
+                if pk not in found:
+                    found.add(pk)
+                    todo.extend(narrower[pk])
+            forms[symptom] = found
+        return forms
+
     def with_published_conditions(self):
         return self.prefetch_related(
             Prefetch(
@@ -292,7 +310,7 @@ class Symptom(HelpLevels):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="narrower",
         help_text="The broader symptom this is one form of (e.g. “numb like gloves and socks” "
         "is a form of “numbness”). Choosing the broader symptom finds this one too.",

@@ -102,8 +102,13 @@ def test_each_condition_is_complete(content):
             assert getattr(condition, field).strip(), f"{condition}: {heading}"
         assert condition.questions_for_doctor.strip().startswith("- "), condition
         assert condition.onset, condition
-        assert condition.neuropathy_frequency, condition
-        assert condition.mechanism_links.exists(), condition
+        # A condition that is itself a nerve disease has no "how often it causes neuropathy";
+        # every other condition says how often it does.
+        assert bool(condition.neuropathy_frequency) != condition.is_nerve_disease, condition
+        # Every condition that damages peripheral nerves says how (MS, a disease of the brain
+        # and spinal cord, has no peripheral pattern, no fibres and so no peripheral mechanism).
+        if condition.patterns.exists() or condition.fibres:
+            assert condition.mechanism_links.exists(), condition
         assert condition.symptoms.exists(), condition
         assert condition.aliases.exists(), condition
         if condition.is_emergency:
@@ -159,9 +164,13 @@ def test_multiple_sclerosis_is_stated_accurately(content):
     ms = Condition.objects.get(slug="multiple-sclerosis")
     assert ms.neuropathy_frequency == Frequency.RARE
     assert "brain and spinal cord" in ms.summary
-    link = ms.mechanism_links.get()
-    assert "rare" in link.note.lower()
-    assert link.role == "secondary"
+    # MS strips myelin in the brain and spinal cord: the peripheral Demyelination mechanism
+    # must not list it as a cause. Its rare peripheral associations are told in its own text.
+    assert not ms.mechanism_links.filter(mechanism__slug="demyelination").exists()
+    assert not ms.patterns.exists()
+    assert not ms.fibres
+    assert not ms.is_nerve_disease
+    assert "rare" in ms.nerve_effects.lower()
     # Current ICD-10-CM (from October 2025) splits G35 into specific codes; G35 alone is gone.
     assert not ms.codes.filter(system=CodeSystem.ICD10CM, code="G35").exists()
 
@@ -295,11 +304,17 @@ def test_steroids_are_never_offered_as_a_treatment_for_gbs(content, slug):
     steroid_sentences = [
         s for s in sentences(all_text(condition, CONDITION_TEXT_FIELDS)) if "steroid" in s.lower()
     ]
-    # Steroids do not help Guillain-Barré syndrome: every mention must say so.
+    # Steroids do not help Guillain-Barré syndrome: the page must say so, and every mention
+    # must say so too, except the one exception: GBS caused by cancer immune checkpoint
+    # inhibitors, which is usually treated with immunoglobulin or plasma exchange plus steroids.
     assert steroid_sentences, f"{slug} should say that steroids are not used"
-    assert all(re.search(r"\bnot\b|\bno\b", s.lower()) for s in steroid_sentences), (
+    assert any(re.search(r"\bnot\b|\bno\b", s.lower()) for s in steroid_sentences), (
         steroid_sentences
     )
+    assert all(
+        re.search(r"\bnot\b|\bno\b", s.lower()) or "checkpoint inhibitor" in s.lower()
+        for s in steroid_sentences
+    ), steroid_sentences
     assert "plasma exchange" in condition.treatment.lower()
     assert "immunoglobulin" in condition.treatment.lower()
 
@@ -312,7 +327,13 @@ def test_multifocal_motor_neuropathy_warns_against_steroids(content):
 
 def test_only_the_guillain_barre_family_is_flagged_as_an_emergency(content):
     flagged = set(Condition.objects.filter(is_emergency=True).values_list("slug", flat=True))
-    assert flagged == {"guillain-barre-syndrome", "miller-fisher-syndrome"}
+    # Checkpoint-inhibitor neuropathy belongs here: its GBS-like form can weaken breathing and
+    # swallowing within days (ASCO, ESMO and SITC guidance treat it as GBS).
+    assert flagged == {
+        "guillain-barre-syndrome",
+        "miller-fisher-syndrome",
+        "checkpoint-inhibitor-neuropathy",
+    }
 
 
 def test_multiple_sclerosis_uses_the_october_2025_codes(content):
@@ -398,8 +419,29 @@ def test_no_personal_advice(content):
 
 def test_conditions_listed_for_completeness_say_the_link_is_indirect(content):
     diabetes = Condition.objects.get(slug="type-1-diabetes")
-    assert "not an immune attack" in diabetes.summary
-    assert diabetes.mechanism_links.get().mechanism.slug == "high-blood-sugar"
+    # Usually metabolic; the exception (diabetic radiculoplexus neuropathy, a nerve-vasculitis
+    # variant) is a secondary link, never the primary one.
+    assert "usually not an immune attack" in diabetes.summary
+    primary = diabetes.mechanism_links.filter(role="primary")
+    assert [link.mechanism.slug for link in primary] == ["high-blood-sugar"]
+    assert "radiculoplexus" in diabetes.nerve_effects
     sarcoidosis = Condition.objects.get(slug="sarcoidosis")
     assert "immune-mediated" in sarcoidosis.summary
     assert "not a classic autoimmune disease" in sarcoidosis.summary
+
+
+def test_checkpoint_inhibitor_neuropathy_is_treated_unlike_classic_gbs(content):
+    # Immunotherapy-related GBS is the exception to "steroids do not help GBS": the drug is held or
+    # stopped, steroids are given, and IVIg or plasma exchange is added for the GBS-like form.
+    ici = Condition.objects.get(slug="checkpoint-inhibitor-neuropathy")
+    treatment = ici.treatment.lower()
+    assert ici.is_emergency
+    assert ici.is_nerve_disease
+    assert not ici.neuropathy_frequency
+    assert "steroids" in treatment
+    assert not re.search(r"steroids? (are|is) not used", treatment)
+    assert "immunoglobulin" in treatment
+    assert "plasma exchange" in treatment
+    assert re.search(r"paus|stop", treatment)
+    assert ici.patterns.filter(slug="demyelinating-polyradiculoneuropathy").exists()
+    assert ici.symptoms.filter(slug="short-of-breath").exists()

@@ -12,6 +12,7 @@ from conditions.models import (
     ClinicalCode,
     Condition,
     ConditionMechanism,
+    GlossaryTerm,
     Mechanism,
     NeuropathyPattern,
     Reference,
@@ -29,6 +30,7 @@ CONTENT_FILES = [
     ("05_conditions.json", Condition),
     ("06_aliases.json", Alias),
     ("07_condition_mechanisms.json", ConditionMechanism),
+    ("08_glossary.json", GlossaryTerm),
 ]
 
 
