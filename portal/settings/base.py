@@ -133,8 +133,6 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # How long a review stays valid before the content must be checked again.
