@@ -8,7 +8,7 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --no-sync
 MANAGE := $(RUN) python manage.py
 
-.PHONY: install install-site run superuser serve bench soak test lint format hooks \
+.PHONY: install install-site run superuser serve bench bench-chart soak test lint format hooks \
 	migrations-check ci clean
 
 # uv is bootstrapped into the project's interpreter if missing; uv.lock pins every package.
@@ -48,9 +48,14 @@ superuser: install-site
 serve: install-site
 	PORT=$(PORT) scripts/serve.sh
 
-# Load benchmark (about 10 minutes): prints one table; see docs/performance.md.
+# Load benchmark (about 10 minutes; needs wrk): prints one table and writes var/bench/results.json
+# and results.svg (BENCH_ARGS=--publish: docs/bench/ too); see docs/performance.md.
 bench: install-site
 	$(RUN) python scripts/bench.py $(BENCH_ARGS)
+
+# Redraws docs/bench/results.svg from docs/bench/results.json (no benchmark run).
+bench-chart: install-site
+	$(RUN) python scripts/bench_chart.py docs/bench/results.json --output docs/bench/results.svg
 
 # Bounded soak on loopback: 20,000+ mixed requests at concurrency 50, then memory growth.
 soak: install-site
