@@ -6,7 +6,7 @@ from django.conf import settings
 def client_ip(request):
     """The client's address, trusting X-Forwarded-For only as far as TRUSTED_PROXY_COUNT says."""
     proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = request.headers.get("x-forwarded-for", "")
     if proxies and forwarded:
         addresses = [address.strip() for address in forwarded.split(",")]
         # Each trusted proxy appends the address it saw; anything further left is client-made.

@@ -7,31 +7,36 @@ Prints one table: requests/s, p50 and p99 per URL, and each URL's ratio to the f
 Django view through the same middleware, /healthz) measured against the same server in the same
 run; then, for the uncached detail pages, where their time goes (scripts/page_costs.py,
 in-process) against the time the uncached target leaves them; then worker memory and search
-p95 (search_conditions in-process, SQLite, and PostgreSQL when DATABASE_URL is set: a separate
-`<name>_bench` database on that server is used, never the database named there).
+p95 (scripts/bench_inspect.py, in-process, SQLite, and PostgreSQL when DATABASE_URL is set: a
+separate `<name>_bench` database on that server is used, never the database named there).
+The same figures go to var/bench/results.json, drawn as var/bench/results.svg
+(scripts/bench_chart.py); --publish writes both to docs/bench/ as well.
 
 The load generator shares the machine's cores with the server: only ratios within one run mean
-anything. Options: --sizes 10,1000 --seconds 3 --connections 8 --modes cached.
+anything. Needs wrk (apt-get install -y wrk). Options: --sizes 10,1000 --seconds 3
+--connections 8 --modes cached --publish.
 """
 
 import argparse
 import json
 import os
 import re
-import secrets
 import shutil
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_chart import write_chart
 from production_server import ProductionServer, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench"
+PUBLISHED = ROOT / "docs" / "bench"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PORT = int(os.environ.get("BENCH_PORT", "8077"))
 FLOOR_NAME, FLOOR_PATH = "floor (/healthz)", "/healthz"
@@ -41,73 +46,26 @@ CACHED_MIN_RATIO, UNCACHED_DETAIL_MIN_RATIO, MAX_P99_RATIO, SEARCH_P95_MS = 0.8,
 # A lone request to the floor answered within this means nothing is queued ahead of it.
 IDLE_SECONDS = 0.02
 
-SEARCH_QUERIES = [
-    "nerve",
-    "numbness feet",
-    "vasculitic neuropathy",
-    "neurologst",
-    "immune mediated",
-    "tingling hands burning",
-    "plasma exchange",
-    "SYN42",
-    "demyelinating polyneuropathy",
-    "lupus",
-]
-
-# Run inside Django (a subprocess per database): the URLs to load and the search timings.
-INSPECT = r"""
-import json, statistics, sys, time
-import django
-django.setup()
-from conditions import search
-from conditions.models import ClinicalCode, Condition, Mechanism
-
-queries = json.loads(sys.argv[1])
-condition = Condition.objects.published().order_by("pk").first()
-mechanism = Mechanism.objects.published().order_by("pk").first()
-code = condition.codes.order_by("pk").first()
-search.get_index()  # built once per content version; not what a visitor waits for
-timings = []
-for round_ in range(6):
-    for query in queries:
-        start = time.perf_counter()
-        # The columns the condition list shows, as its view asks for them.
-        published = Condition.objects.published().only(
-            "pk", "name", "slug", "summary", "onset", "is_emergency", "status"
-        )
-        results = search.search_conditions(published, query)
-        results.count()
-        list(results[:20])
-        if round_:  # the first round warms the database's caches
-            timings.append((time.perf_counter() - start) * 1000)
-timings.sort()
-print(json.dumps({
-    "conditions": Condition.objects.published().count(),
-    "condition": condition.slug,
-    "mechanism": mechanism.slug,
-    "code": [code.system, code.code],
-    "search_p50": statistics.median(timings),
-    "search_p95": timings[int(len(timings) * 0.95) - 1],
-}))
-"""
-
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    log("wrk is missing: installing it (apt-get install -y wrk)")
-    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True, stdout=subprocess.DEVNULL)
+def require_wrk():
+    if shutil.which("wrk") is None:
+        sys.exit("make bench needs wrk, which is not installed: apt-get install -y wrk")
 
 
-def django_env(database_url, **extra):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="portal.settings.dev")
-    env.update(DEBUG="false", **extra)
-    return env
+def django_env(database_url):
+    """The dev settings on one benchmark database, without Redis whatever the environment says."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        # Debug mode keeps every query in memory: 10,000 generated conditions would fill it.
+        "DEBUG": "false",
+    }
 
 
 def manage(database_url, *args):
@@ -144,12 +102,8 @@ def postgres_database(base_url, size):
 def page_costs(database_url, redis_url, cache_dir, paths):
     """scripts/page_costs.py under the production settings the server ran with, page cache off."""
     env = production_env(
-        DJANGO_SETTINGS_MODULE="portal.settings.prod",
-        # What scripts/serve.sh sets for a loopback run; "testserver" is the test client's host.
-        SECRET_KEY=secrets.token_urlsafe(50),
+        # "testserver" is the test client's host.
         ALLOWED_HOSTS="testserver",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
         DATABASE_URL=database_url,
         CACHE_DIR=str(cache_dir),
         PAGE_CACHE="off",
@@ -159,7 +113,8 @@ def page_costs(database_url, redis_url, cache_dir, paths):
 
 
 def inspect(database_url):
-    return last_line_as_json(["-c", INSPECT, json.dumps(SEARCH_QUERIES)], django_env(database_url))
+    """The content's condition, mechanism and code for the URLs, and search timings."""
+    return last_line_as_json([str(ROOT / "scripts" / "bench_inspect.py")], django_env(database_url))
 
 
 def last_line_as_json(arguments, env):
@@ -277,6 +232,38 @@ def stylesheet_path(base):
     return re.search(r'href="(/static/css/site[^"]*\.css)"', html).group(1)
 
 
+def row(size, name, path, kind, result):
+    """One line of the table: a URL's figures, its ratios to the floor and its target verdict."""
+    floor = result["floor"]
+    ratio = result["rps"] / floor["rps"]
+    p99_ratio = result["p99"] / floor["p99"]
+    verdict = ""
+    if kind:
+        wanted = (
+            CACHED_MIN_RATIO
+            if kind == "cached"
+            else UNCACHED_DETAIL_MIN_RATIO
+            if "detail" in name
+            else None
+        )
+        ok = (wanted is None or ratio >= wanted) and (
+            kind == "uncached" or p99_ratio <= MAX_P99_RATIO
+        )
+        verdict = "ok" if ok else "MISS"
+    return {
+        "conditions": size,
+        "url": name,
+        "path": path,
+        "page_cache": kind or None,
+        **{key: result[key] for key in ("rps", "p50", "p99", "errors", "socket_errors")},
+        "floor_rps": floor["rps"],
+        "floor_p99": floor["p99"],
+        "ratio": ratio,
+        "p99_ratio": p99_ratio,
+        "target": verdict,
+    }
+
+
 def main():
     # Stopped from outside: unwind, so each `finally` stops the server it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
@@ -287,13 +274,18 @@ def main():
     parser.add_argument(
         "--modes", default="cached,uncached", help="page cache on (cached), off (uncached), or both"
     )
+    parser.add_argument(
+        "--publish",
+        action="store_true",
+        help=f"also write results.json and results.svg to {PUBLISHED.relative_to(ROOT)}/",
+    )
     options = parser.parse_args()
     modes = options.modes.split(",")
     if not modes or set(modes) - {"cached", "uncached"}:
         parser.error("--modes takes cached, uncached or cached,uncached")
     sizes = [int(size) for size in options.sizes.split(",")]
 
-    ensure_wrk()
+    require_wrk()
     WORK.mkdir(parents=True, exist_ok=True)
     base = f"http://127.0.0.1:{PORT}"
     redis_url = redis_for_bench()
@@ -329,15 +321,17 @@ def main():
                 DATABASE_URL=database_url,
                 PAGE_CACHE="on" if page_cache else "off",
                 CACHE_DIR=str(cache_dir),
-                REDIS_URL=redis_url or None,
+                REDIS_URL=redis_url,
             )
             try:
                 fixed = {
                     "static file (ceiling)": stylesheet_path(base),
                     FLOOR_NAME: FLOOR_PATH,
                 }
-                results = measure(base, fixed | pages, options.seconds, options.connections)
-                memory.append((size, label, [kb / 1024 for kb in server.worker_rss_kb().values()]))
+                urls = fixed | pages
+                results = measure(base, urls, options.seconds, options.connections)
+                worker_mb = [kb / 1024 for kb in server.worker_rss_kb().values()]
+                memory.append({"conditions": size, "page_cache": label, "worker_mb": worker_mb})
             finally:
                 server.stop()
             if not page_cache:
@@ -345,27 +339,72 @@ def main():
                 paths |= {name: path for name, path in pages.items() if "detail" in name}
                 log(f"{size} conditions: where an uncached request's time goes (in-process)")
                 split = page_costs(database_url, redis_url, cache_dir, paths)
-                costs.append((size, results[FLOOR_NAME], split))
+                costs.append(
+                    {"conditions": size, "floor_rps": results[FLOOR_NAME]["rps"], "pages": split}
+                )
             for name, result in results.items():
                 if name in fixed and label != modes[0]:
                     continue  # the ceiling and floor once per size
                 kind = "" if name in fixed else label
-                rows.append((size, name, kind, result, result["floor"]))
+                rows.append(row(size, name, urls[name], kind, result))
 
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         for size in sizes:
             facts = inspect(postgres_database(os.environ["DATABASE_URL"], size))
             search.append(("PostgreSQL", size, facts["search_p50"], facts["search_p95"]))
 
-    cache = "Redis" if redis_url else "files"
-    print_report(rows, memory, search, costs, options, cache)
+    report = {
+        "run": {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": "scripts/bench.py " + " ".join(sys.argv[1:]),
+            "sizes": sizes,
+            "modes": modes,
+            "seconds": options.seconds,
+            "connections": options.connections,
+            "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
+            "cpus": os.cpu_count(),
+            "cache": "Redis" if redis_url else "files",
+        },
+        "targets": {
+            "cached_min_ratio": CACHED_MIN_RATIO,
+            "uncached_detail_min_ratio": UNCACHED_DETAIL_MIN_RATIO,
+            "max_p99_ratio": MAX_P99_RATIO,
+            "search_p95_ms": SEARCH_P95_MS,
+        },
+        "rows": rows,
+        "page_costs": costs,
+        "memory": memory,
+        "search": [
+            {
+                "database": database,
+                "conditions": size,
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "ok": p95 <= SEARCH_P95_MS,
+            }
+            for database, size, p50, p95 in search
+        ],
+    }
+    print_report(report)
+    for directory in [WORK, PUBLISHED] if options.publish else [WORK]:
+        write_results(report, directory)
 
 
-def print_report(rows, memory, search, costs, options, cache):
+def write_results(report, directory):
+    """results.json (every figure of the report) and results.svg (the chart) in `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    figures = directory / "results.json"
+    figures.write_text(json.dumps(report, indent=2) + "\n")
+    chart = write_chart(report, directory / "results.svg")
+    log(f"figures: {figures.relative_to(ROOT)}, chart: {chart.relative_to(ROOT)}")
+
+
+def print_report(report):
+    run = report["run"]
     print(
-        f"\nwrk: 1 thread, {options.connections} connections, {options.seconds} s per URL after "
-        f"a warm-up of 2 x 1 s per URL; gunicorn {os.environ.get('WEB_CONCURRENCY', '2')} sync "
-        f"workers; {os.cpu_count()} CPUs shared with wrk; cache: {cache}.\n"
+        f"\nwrk: 1 thread, {run['connections']} connections, {run['seconds']} s per URL after "
+        f"a warm-up of 2 x 1 s per URL; gunicorn {run['workers']} sync "
+        f"workers; {run['cpus']} CPUs shared with wrk; cache: {run['cache']}.\n"
     )
     header = (
         f"| {'conditions':>10} | {'URL':<22} | {'page cache':<10} | {'req/s':>7} | "
@@ -373,48 +412,37 @@ def print_report(rows, memory, search, costs, options, cache):
     )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    misses = 0
-    for size, name, kind, result, floor in rows:
-        ratio = result["rps"] / floor["rps"]
-        p99_ratio = result["p99"] / floor["p99"]
-        verdict = ""
-        if kind:
-            wanted = (
-                CACHED_MIN_RATIO
-                if kind == "cached"
-                else UNCACHED_DETAIL_MIN_RATIO
-                if "detail" in name
-                else None
-            )
-            ok = (wanted is None or ratio >= wanted) and (
-                kind == "uncached" or p99_ratio <= MAX_P99_RATIO
-            )
-            verdict = "ok" if ok else "MISS"
-            misses += not ok
-        if result["errors"] or result["socket_errors"]:
-            verdict += f" errors: {result['errors']} {result['socket_errors']}"
+    for line in report["rows"]:
+        verdict = line["target"]
+        if line["errors"] or line["socket_errors"]:
+            verdict += f" errors: {line['errors']} {line['socket_errors']}"
         print(
-            f"| {size:>10} | {name:<22} | {kind:<10} | {result['rps']:>7.0f} | "
-            f"{result['p50']:>6.2f} | {result['p99']:>6.2f} | {ratio:>7.2f} | "
-            f"{p99_ratio:>11.2f} | {verdict:<6} |"
+            f"| {line['conditions']:>10} | {line['url']:<22} | {line['page_cache'] or '':<10} | "
+            f"{line['rps']:>7.0f} | {line['p50']:>6.2f} | {line['p99']:>6.2f} | "
+            f"{line['ratio']:>7.2f} | {line['p99_ratio']:>11.2f} | {verdict:<6} |"
         )
-    print_costs(costs)
+    print_costs(report["page_costs"], run["cpus"])
     print("\nResident memory per worker after the run (MB):")
-    for size, label, sizes in memory:
-        print(f"  {size:>6} conditions, {label:<8}: " + ", ".join(f"{mb:.0f}" for mb in sizes))
-    print(f"\nSearch in-process (search_conditions, count, a page): p95 target {SEARCH_P95_MS} ms")
-    for database, size, p50, p95 in search:
-        verdict = "ok" if p95 <= SEARCH_P95_MS else "MISS"
+    for entry in report["memory"]:
         print(
-            f"  {database:<10} {size:>6} conditions: p50 {p50:6.1f} ms, p95 {p95:6.1f} ms {verdict}"
+            f"  {entry['conditions']:>6} conditions, {entry['page_cache']:<8}: "
+            + ", ".join(f"{mb:.0f}" for mb in entry["worker_mb"])
         )
+    print(f"\nSearch in-process (search_conditions, count, a page): p95 target {SEARCH_P95_MS} ms")
+    for entry in report["search"]:
+        print(
+            f"  {entry['database']:<10} {entry['conditions']:>6} conditions: "
+            f"p50 {entry['p50_ms']:6.1f} ms, p95 {entry['p95_ms']:6.1f} ms "
+            + ("ok" if entry["ok"] else "MISS")
+        )
+    misses = sum(line["target"] == "MISS" for line in report["rows"])
     print(
         f"\nTargets: cached ≥ {CACHED_MIN_RATIO}x floor and p99 ≤ {MAX_P99_RATIO}x the floor's; "
         f"uncached detail pages ≥ {UNCACHED_DETAIL_MIN_RATIO}x floor. Misses: {misses}."
     )
 
 
-def print_costs(costs):
+def print_costs(costs, cpus):
     """The uncached pages' time split up, and the time the uncached target leaves them."""
     if not costs:
         return
@@ -430,26 +458,27 @@ def print_costs(costs):
     )
     print(header)
     print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
-    for size, _floor, pages in costs:
-        for name, cost in pages.items():
+    for entry in costs:
+        for name, cost in entry["pages"].items():
             rest = cost["ms"] - cost["orm"] - cost["render"]
             print(
-                f"| {size:>10} | {name:<22} | {cost['queries']:>7} | {cost['ms']:>8.2f} | "
-                f"{cost['orm']:>6.2f} | {cost['render']:>12.2f} | {rest:>7.2f} |"
+                f"| {entry['conditions']:>10} | {name:<22} | {cost['queries']:>7} | "
+                f"{cost['ms']:>8.2f} | {cost['orm']:>6.2f} | {cost['render']:>12.2f} | "
+                f"{rest:>7.2f} |"
             )
     # The machine's cores serve the server and wrk alike, so a request's share of them is
     # cores / requests per second; the target ratio then fixes what a detail page may add.
-    cpus = os.cpu_count()
     print()
-    for size, floor, pages in costs:
-        floor_ms = cpus / floor["rps"] * 1000
+    for entry in costs:
+        floor_rps, pages = entry["floor_rps"], entry["pages"]
+        floor_ms = cpus / floor_rps * 1000
         allowed_ms = floor_ms / UNCACHED_DETAIL_MIN_RATIO - floor_ms
         floor_in_process = pages[FLOOR_NAME]["ms"]
         print(
-            f"{size} conditions: at {UNCACHED_DETAIL_MIN_RATIO}x the floor ({floor['rps']:.0f} "
-            f"req/s, {floor_ms:.2f} ms of the {cpus} CPUs per request, load generator included) "
-            f"an uncached detail page may add {allowed_ms:.2f} ms to the floor's request. "
-            "In-process, beyond the floor: "
+            f"{entry['conditions']} conditions: at {UNCACHED_DETAIL_MIN_RATIO}x the floor "
+            f"({floor_rps:.0f} req/s, {floor_ms:.2f} ms of the {cpus} CPUs per request, load "
+            f"generator included) an uncached detail page may add {allowed_ms:.2f} ms to the "
+            "floor's request. In-process, beyond the floor: "
             + ", ".join(
                 f"{name} {cost['ms'] - floor_in_process:.2f} ms"
                 for name, cost in pages.items()

@@ -9,21 +9,23 @@ import time
 import urllib.request
 from pathlib import Path
 
+from loopback import loopback_env
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 
 def production_env(**settings):
-    """The environment for the portal under load from this machine; None removes a variable."""
-    env = {
-        **os.environ,
-        # One client address sends everything here; the throttle would (rightly) refuse it.
-        # Per second, so DRF's per-client history stays short.
-        "API_THROTTLE_RATE": "1000000/s",
-    }
-    env.pop("REDIS_URL", None)
-    env.update({name: value for name, value in settings.items() if value is not None})
-    return env
+    """The loopback environment (scripts/loopback.py) for the portal under load from this machine.
+
+    `settings` go on top; None removes a variable. REDIS_URL stays empty unless given, so the
+    file cache is used and no Redis named in the caller's environment or .env is touched.
+    """
+    # One client address sends everything here; the throttle would (rightly) refuse it.
+    # Per second, so DRF's per-client history stays short.
+    settings.setdefault("API_THROTTLE_RATE", "1000000/s")
+    settings["REDIS_URL"] = settings.get("REDIS_URL") or ""
+    return loopback_env(**settings)
 
 
 class ProductionServer:

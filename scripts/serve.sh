@@ -2,21 +2,16 @@
 # `make serve`: the portal as in production (portal.settings.prod, gunicorn, WhiteNoise), on
 # loopback by default. PostgreSQL when DATABASE_URL is set, Redis when REDIS_URL is set.
 #
-# The defaults below only suit a plain-HTTP loopback run: a throwaway SECRET_KEY (sessions end
-# with the process), no HTTPS redirect, no HSTS. A real deployment sets SECRET_KEY,
-# ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER etc. itself and keeps SECURE_SSL_REDIRECT on.
+# The loopback defaults (a throwaway SECRET_KEY, loopback host names, no HTTPS redirect, no
+# HSTS) come from scripts/loopback.py, for whatever neither the environment nor .env sets. A
+# real deployment sets SECRET_KEY, ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER etc. itself and keeps
+# SECURE_SSL_REDIRECT on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export DJANGO_SETTINGS_MODULE=portal.settings.prod
 export HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8000}" WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
-export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
-export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}"
-export SECURE_HSTS_SECONDS="${SECURE_HSTS_SECONDS:-0}"
-if [ -z "${SECRET_KEY:-}" ]; then
-  SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
-  export SECRET_KEY
-fi
+loopback_defaults="$(.venv/bin/python scripts/loopback.py)"
+eval "$loopback_defaults"
 
 .venv/bin/python manage.py collectstatic --no-input --verbosity 0
 .venv/bin/python manage.py migrate --no-input --verbosity 0

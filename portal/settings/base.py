@@ -7,6 +7,9 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# A .env file in the project root, when there is one, fills in what the environment leaves
+# unset (the environment wins); .env.example lists every variable.
+environ.Env.read_env(BASE_DIR / ".env")
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -133,8 +136,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -1,0 +1,88 @@
+"""What the benchmark needs from the content under test, in-process (run by scripts/bench.py).
+
+Picks the condition, mechanism and code the benchmark's URLs use, and times a search as the
+condition list runs it (`search_one_page`): 6 rounds over the queries, the first discarded (it
+warms the database's caches). Prints one JSON object.
+
+Usage: python scripts/bench_inspect.py ['["query", ...]'] (with DJANGO_SETTINGS_MODULE and
+DATABASE_URL set for the database under test).
+"""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+# Run as a script from scripts/: the project itself must be importable.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+QUERIES = [
+    "nerve",
+    "numbness feet",
+    "vasculitic neuropathy",
+    "neurologst",
+    "immune mediated",
+    "tingling hands burning",
+    "plasma exchange",
+    "SYN42",
+    "demyelinating polyneuropathy",
+    "lupus",
+]
+ROUNDS = 6
+PAGE_SIZE = 20
+
+
+def prepare_search():
+    """Built once per content version: not what a visitor waits for."""
+    from conditions import search
+
+    search.get_index()
+
+
+def search_one_page(query):
+    """What the condition list does for `?q=`: rank the matches, count them, read one page."""
+    from conditions import search
+    from conditions.models import Condition
+
+    # The columns the condition list shows, as its view asks for them.
+    published = Condition.objects.published().only(
+        "pk", "name", "slug", "summary", "onset", "is_emergency", "status"
+    )
+    results = search.search_conditions(published, query)
+    results.count()
+    list(results[:PAGE_SIZE])
+
+
+def main():
+    django.setup()
+    from conditions.models import Condition, Mechanism
+
+    queries = json.loads(sys.argv[1]) if len(sys.argv) > 1 else QUERIES
+    condition = Condition.objects.published().order_by("pk").first()
+    mechanism = Mechanism.objects.published().order_by("pk").first()
+    code = condition.codes.order_by("pk").first()
+    prepare_search()
+    timings = []
+    for round_ in range(ROUNDS):
+        for query in queries:
+            start = time.perf_counter()
+            search_one_page(query)
+            if round_:  # the first round warms the database's caches
+                timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    facts = {
+        "conditions": Condition.objects.published().count(),
+        "condition": condition.slug,
+        "mechanism": mechanism.slug,
+        "code": [code.system, code.code],
+        "search_p50": statistics.median(timings),
+        "search_p95": timings[int(len(timings) * 0.95) - 1],
+    }
+    print(json.dumps(facts))
+
+
+if __name__ == "__main__":
+    main()
