@@ -425,18 +425,7 @@ class ConditionAdmin(EditorialAdmin):
         (None, {"fields": ["name", "slug", "summary"]}),
         (
             "Sections",
-            {
-                "fields": [
-                    "overview",
-                    "nerve_effects",
-                    "symptoms_text",
-                    "diagnosis",
-                    "treatment",
-                    "urgent_help",
-                    "living_with",
-                    "questions_for_doctor",
-                ]
-            },
+            {"fields": [*(name for name, _ in CONDITION_SECTIONS), "questions_for_doctor"]},
         ),
         (
             "When to get help",

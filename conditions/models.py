@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
 from .editorial import (
@@ -425,17 +426,6 @@ class Fibre(models.TextChoices):
     AUTONOMIC = "autonomic", "Autonomic"
 
 
-# The condition page's sections, in reading order: (field name, heading).
-CONDITION_SECTIONS = [
-    ("overview", "Overview"),
-    ("nerve_effects", "How it affects the nerves"),
-    ("symptoms_text", "Symptoms"),
-    ("diagnosis", "How it is diagnosed"),
-    ("treatment", "Treatment"),
-    ("urgent_help", "When to get urgent help"),
-]
-
-
 class Condition(HelpLevels, EditorialContent):
     """An autoimmune or immune-mediated disease and how it can affect peripheral nerves."""
 
@@ -445,7 +435,7 @@ class Condition(HelpLevels, EditorialContent):
     overview = models.TextField(blank=True, help_text="Markdown.")
     nerve_effects = models.TextField("how it affects the nerves", blank=True)
     symptoms_text = models.TextField("symptoms", blank=True)
-    diagnosis = models.TextField(blank=True)
+    diagnosis = models.TextField("how it is diagnosed", blank=True)
     treatment = models.TextField(blank=True)
     urgent_help = models.TextField("when to get urgent help", blank=True)
     living_with = models.TextField("living with it", blank=True, help_text="Markdown.")
@@ -554,6 +544,22 @@ class Condition(HelpLevels, EditorialContent):
         if not self._has_related("codes", related or {}):
             problems.append("Add at least one clinical code.")
         return problems
+
+
+# The written sections of a condition page, in reading order, each headed by its field's name.
+SECTION_FIELDS = [
+    "overview",
+    "nerve_effects",
+    "symptoms_text",
+    "diagnosis",
+    "treatment",
+    "urgent_help",
+    "living_with",
+]
+CONDITION_SECTIONS = [
+    (name, capfirst(Condition._meta.get_field(name).verbose_name)) for name in SECTION_FIELDS
+]
+QUESTIONS_HEADING = capfirst(Condition._meta.get_field("questions_for_doctor").verbose_name)
 
 
 class AliasQuerySet(ContentQuerySet):

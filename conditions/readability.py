@@ -7,17 +7,11 @@ from dataclasses import dataclass
 import textstat
 from django.core.cache import cache
 
+from .markdown import markdown_to_text
+
 # Above these Flesch-Kincaid grades the text is flagged as hard to read.
 SUMMARY_MAX_GRADE = 8
 SECTION_MAX_GRADE = 10
-
-_MARKDOWN_NOISE = re.compile(r"[#*_`>\[\]]|\(https?://[^)]*\)|^\s*[-+]\s+|^\s*\d+\.\s+", re.M)
-
-
-def strip_markdown(text):
-    """Markdown to the words a reader sees, so links and markup do not skew the score."""
-    return _MARKDOWN_NOISE.sub("", text or "").strip()
-
 
 @dataclass(frozen=True)
 class Score:
@@ -35,7 +29,7 @@ _local = {}
 
 
 def _cache_key(text):
-    return "readability:v1:" + hashlib.sha256(text.encode()).hexdigest()
+    return "readability:v2:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _remember(key, result):
@@ -69,7 +63,8 @@ def scores(texts):
 
 
 def _compute_score(text):
-    plain = strip_markdown(text)
+    # The words a reader sees: markup and link targets do not skew the score.
+    plain = markdown_to_text(text)
     if not plain:
         return None
     # Items of a Markdown list are separate sentences for a reader.

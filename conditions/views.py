@@ -21,7 +21,7 @@ from sitecache.pages import cache_public_page
 
 from . import search as site_search
 from .filters import ConditionFilter
-from .models import Alias, Condition, ConditionMechanism, Mechanism, Symptom
+from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mechanism, Symptom
 
 CONDITIONS_PER_PAGE = 20
 FEATURED_CONDITIONS = 6
@@ -142,6 +142,7 @@ def condition_detail(request, slug, *, preview=False):
     context = {
         "condition": condition,
         "preview": preview,
+        "questions_heading": QUESTIONS_HEADING,
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug

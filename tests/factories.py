@@ -82,6 +82,7 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     diagnosis = "Blood tests and nerve tests."
     treatment = "Medicines that calm the immune system."
     urgent_help = "Get help if weakness spreads fast."
+    living_with = "Most people keep working with support."
     onset = models.Onset.CHRONIC
     neuropathy_frequency = models.Frequency.OCCASIONAL
     affects_sensory = True

@@ -55,6 +55,7 @@ def condition_form_data(condition=None, **overrides):
         "diagnosis": condition.diagnosis,
         "treatment": condition.treatment,
         "urgent_help": condition.urgent_help,
+        "living_with": condition.living_with,
         "questions_for_doctor": condition.questions_for_doctor,
         "onset": condition.onset,
         "neuropathy_frequency": condition.neuropathy_frequency,

@@ -136,7 +136,8 @@ def test_condition_detail_gives_each_section_as_safe_html_and_text(client, lupus
     detail = client.get("/api/v1/conditions/lupus/").json()
     assert set(detail) == LIST_FIELDS | {"sections", "related_conditions"}
     sections = {section["key"]: section for section in detail["sections"]}
-    assert [key for key, _ in models.CONDITION_SECTIONS] == list(sections)[:6]
+    written = [key for key, _ in models.CONDITION_SECTIONS]
+    assert written == list(sections)[: len(written)]
     overview = sections["overview"]
     assert overview["heading"] == "Overview"
     assert "<strong>common</strong>" in overview["html"]

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from conditions.markdown import markdown_to_text, render_markdown
 from conditions.models import (
     CONDITION_SECTIONS,
+    QUESTIONS_HEADING,
     ClinicalCode,
     CodeSystem,
     Condition,
@@ -147,7 +148,7 @@ class ConditionDetailSerializer(ConditionSerializer):
             _section(key, heading, getattr(condition, key))
             for key, heading in [
                 *CONDITION_SECTIONS,
-                ("questions_for_doctor", "Questions to ask your doctor"),
+                ("questions_for_doctor", QUESTIONS_HEADING),
             ]
             if getattr(condition, key).strip()
         ]
