@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 def create_editorial_roles(**kwargs):
     # Every migrated database gets the Editors and Medical reviewers groups, so an operator
     # never has to remember a separate set-up step.
-    from .management.commands.setup_roles import setup_roles
+    from .roles import setup_roles
 
     setup_roles()
 

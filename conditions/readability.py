@@ -13,6 +13,7 @@ from .markdown import markdown_to_text
 SUMMARY_MAX_GRADE = 8
 SECTION_MAX_GRADE = 10
 
+
 @dataclass(frozen=True)
 class Score:
     grade: float

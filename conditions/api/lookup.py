@@ -44,9 +44,6 @@ class InvalidLookup(ValueError):
 class CodeQuery:
     system: str
     code: str
-    # The parameter names the request used, so errors name what the caller actually sent.
-    code_param: str = "code"
-    system_param: str = "system"
 
 
 def parse_query(params):
@@ -90,7 +87,7 @@ def parse_query(params):
         ]
     if errors:
         raise InvalidLookup(errors)
-    return CodeQuery(system=system, code=code, code_param=code_param, system_param=system_param)
+    return CodeQuery(system=system, code=code)
 
 
 def broader_codes(system, code):

@@ -149,10 +149,6 @@ def filter_accepted_values(filterset_class):
     return accepted
 
 
-class ConditionFilterBackend(DjangoFilterBackend):
-    """django-filter's backend, named so the schema can document its slug filters (schema.py)."""
-
-
 # Parameters of the shared FilterSet that the API replaces: it orders with DRF's `ordering`.
 API_EXCLUDED_FILTERS = {"sort"}
 
@@ -219,7 +215,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class ConditionViewSet(PublicReadOnlyViewSet):
     """Published conditions: the list filtered like the HTML list, the detail with its text."""
 
-    filter_backends = [ConditionFilterBackend, StrictOrderingFilter]
+    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
     filterset_class = ConditionFilter
     ordering_fields = ["name", "updated"]
     ordering = ["name"]
