@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Case, Count, Q, Value, When
 
 from .models import Condition, Fibre, Frequency, Mechanism, NeuropathyPattern, Onset, Symptom
+from .search import MAX_QUERY_LENGTH, matching_conditions, search_conditions
 
 FIBRE_FIELDS = {
     Fibre.SENSORY: "affects_sensory",
@@ -47,7 +48,7 @@ class ConditionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search conditions",
         method="filter_search",
-        max_length=200,
+        max_length=MAX_QUERY_LENGTH,
     )
     # The three many-to-many filters below join through a link table, which repeats a
     # condition matching several chosen values: django-filter adds DISTINCT when one is used
@@ -120,9 +121,26 @@ class ConditionFilter(django_filters.FilterSet):
         self.filters["sort"].extra["choices"] = SORT_CHOICES
 
     def filter_search(self, queryset, name, value):
-        from .search import search_conditions
+        return queryset.filter(pk__in=matching_conditions(value))
 
-        return search_conditions(queryset, value)
+    def results(self, *, ordered_by_caller=False):
+        """What a list of conditions shows, for its paginator; the HTML list and the API both ask.
+
+        The filtered conditions; with a search query, only its matches, best match first
+        unless an order was asked for: `sort`, or an order the caller gave the queryset (the
+        API's `ordering`).
+        """
+        query = self.form.cleaned_data.get("q")
+        if not query:
+            return self.qs
+        # Not by paging `qs`: thousands of matches sent as `pk IN (...)` cost more than the
+        # search budget (docs/performance.md). The other filters run in the database instead.
+        unsearched = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != "q":
+                unsearched = self.filters[name].filter(unsearched, value)
+        explicitly_ordered = ordered_by_caller or bool(self.form.cleaned_data.get("sort"))
+        return search_conditions(unsearched, query, by_relevance=not explicitly_ordered)
 
     def filter_symptoms(self, queryset, name, symptoms):
         """Conditions that cause every chosen symptom, each in itself or in a narrower form.

@@ -25,7 +25,6 @@ from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mec
 
 CONDITIONS_PER_PAGE = 20
 FEATURED_CONDITIONS = 6
-MAX_QUERY_LENGTH = 200
 SEARCH_RESULTS_LIMIT = 50
 # Sent by static/js/filters.js to fetch just the result list.
 PARTIAL_HEADER = "X-Partial"
@@ -116,7 +115,7 @@ def condition_list(request):
     try:
         if not filterset.is_valid():
             raise BadRequest(", ".join(filterset.errors))
-        page = paginate(request, filterset.qs)
+        page = paginate(request, filterset.results())
     except BadRequest as error:
         status = 400
         context.update(page=None, invalid_parameters=str(error), chips=[])
@@ -272,7 +271,7 @@ def a_to_z(request):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", max_length=MAX_QUERY_LENGTH, required=False)
+    q = forms.CharField(label="Search", max_length=site_search.MAX_QUERY_LENGTH, required=False)
 
 
 @cache_public_page

@@ -44,14 +44,12 @@ def prepare_search():
 
 def search_one_page(query):
     """What the condition list does for `?q=`: rank the matches, count them, read one page."""
-    from conditions import search
+    from conditions.filters import ConditionFilter
     from conditions.models import Condition
 
-    # The columns the condition list shows, as its view asks for them.
-    published = Condition.objects.published().only(
-        "pk", "name", "slug", "summary", "onset", "is_emergency", "status"
-    )
-    results = search.search_conditions(published, query)
+    filterset = ConditionFilter({"q": query}, queryset=Condition.objects.for_list())
+    assert filterset.is_valid()
+    results = filterset.results()  # what the condition list and the API page through
     results.count()
     list(results[:PAGE_SIZE])
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from conditions import models
+from conditions import models, search
 from conditions.filters import ConditionFilter
 from tests import factories
 
@@ -231,6 +231,107 @@ def test_ordering(client, varied_conditions):
     assert slugs(client.get("/api/v1/conditions/", {"ordering": "-name"})) == by_name[::-1]
     newest = slugs(client.get("/api/v1/conditions/", {"ordering": "-updated"}))
     assert newest == [c.slug for c in models.Condition.objects.published().order_by("-updated")]
+
+
+# A search: best match first in the API as on the HTML list, unless an order is asked for.
+
+SEARCHES = ["lupus", "nerve", "vasculitis", "immune", "syndrome", "gbs", "numbness feet"]
+
+
+def ranked_slugs(query):
+    """The search's own order (tests/test_search.py holds it to account), for conditions."""
+    ranked = [document.pk for _, document in search.search(query, kinds={search.CONDITION})]
+    slug_of = dict(models.Condition.objects.filter(pk__in=ranked).values_list("pk", "slug"))
+    return [slug_of[pk] for pk in ranked]
+
+
+def html_slugs(client, query):
+    response = client.get("/conditions/", query)
+    assert response.status_code == 200
+    return [condition.slug for condition in response.context["page"].object_list]
+
+
+def test_api_search_is_best_match_first(client, content):
+    found = slugs(client.get("/api/v1/conditions/", {"q": "lupus"}))
+    assert found[0] == "systemic-lupus-erythematosus"
+    assert len(found) > 1
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_api_and_html_list_give_a_search_in_the_same_order(client, content, query):
+    expected = ranked_slugs(query)[:20]
+    assert expected
+    assert slugs(client.get("/api/v1/conditions/", {"q": query})) == expected
+    assert html_slugs(client, {"q": query}) == expected
+
+
+@pytest.fixture
+def many_matches(db):
+    """24 matches of "vasculitis" whose rank order is not their alphabetical order."""
+    for number in range(1, 13):
+        onset = models.Onset.ACUTE if number % 2 else models.Onset.CHRONIC
+        factories.ConditionFactory(name=f"Vasculitis type {number:02}", onset=onset)
+        factories.ConditionFactory(
+            name=f"Aaa {number:02}", overview="Can look like vasculitis.", onset=onset
+        )
+
+
+def test_the_same_order_when_other_filters_narrow_a_search(client, many_matches):
+    query = {"q": "vasculitis", "onset": "acute"}
+    acute = set(models.Condition.objects.filter(onset="acute").values_list("slug", flat=True))
+    expected = [slug for slug in ranked_slugs("vasculitis") if slug in acute]
+    assert len(expected) == 12
+    assert slugs(client.get("/api/v1/conditions/", query)) == expected
+    assert html_slugs(client, query) == expected
+
+
+@pytest.mark.parametrize("order", ["name", "-name"])
+def test_an_explicit_order_overrides_relevance(client, content, order):
+    matches = ranked_slugs("vasculitis")
+    by_name = list(
+        models.Condition.objects.filter(slug__in=matches)
+        .order_by(order)
+        .values_list("slug", flat=True)
+    )
+    assert by_name != matches
+    api = client.get("/api/v1/conditions/", {"q": "vasculitis", "ordering": order})
+    assert slugs(api) == by_name
+    assert html_slugs(client, {"q": "vasculitis", "sort": order}) == by_name
+
+
+def test_ordering_by_last_update_overrides_relevance(client, content):
+    matches = ranked_slugs("vasculitis")
+    touched = models.Condition.objects.get(slug=matches[-1])
+    touched.save()  # now the most recently updated match
+    api = slugs(client.get("/api/v1/conditions/", {"q": "vasculitis", "ordering": "-updated"}))
+    html = html_slugs(client, {"q": "vasculitis", "sort": "-updated"})
+    assert api[0] == html[0] == touched.slug
+    assert set(api) == set(html) == set(matches)
+
+
+def test_search_results_are_paginated_in_rank_order(client, many_matches):
+    ranked = ranked_slugs("vasculitis")
+    assert len(ranked) == 24
+    named = models.Condition.objects.filter(name__startswith="Vasculitis")
+    # Names first, though every "Aaa …" comes before them A to Z: pages cut across both.
+    assert set(ranked[:12]) == set(named.values_list("slug", flat=True))
+    api = "/api/v1/conditions/"
+    first = client.get(api, {"q": "vasculitis", "page_size": 10}).json()
+    assert first["count"] == 24
+    assert [item["slug"] for item in first["results"]] == ranked[:10]
+    assert first["next"].endswith("page=2&page_size=10&q=vasculitis")
+    second = client.get(api, {"q": "vasculitis", "page_size": 10, "page": 2})
+    assert slugs(second) == ranked[10:20]
+    last = client.get(api, {"q": "vasculitis", "page_size": 10, "page": 3}).json()
+    assert [item["slug"] for item in last["results"]] == ranked[20:]
+    assert last["next"] is None
+    assert client.get(api, {"q": "vasculitis", "page_size": 10, "page": 4}).status_code == 404
+
+    page_two = client.get("/conditions/", {"q": "vasculitis", "page": 2})
+    assert page_two.context["page"].paginator.count == 24
+    assert [c.slug for c in page_two.context["page"].object_list] == ranked[20:]
+    assert "24 conditions found" in page_two.content.decode()
+    assert client.get("/conditions/", {"q": "vasculitis", "page": 3}).status_code == 404
 
 
 # Invalid input: a 400 naming the parameter and what it accepts, never a 500.

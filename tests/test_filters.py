@@ -154,6 +154,24 @@ def test_search_orders_by_relevance_unless_sorted(client, db):
     assert names(client, "?q=vasculitis&sort=name") == ["Aaa", "Systemic vasculitis"]
 
 
+def test_a_search_narrowed_by_a_mechanism_ranks_or_sorts(client, db):
+    """A many-to-many filter adds DISTINCT; the search still ranks, or keeps the sort's order."""
+    mechanism = MechanismFactory(slug="attack")
+    for name in ["Beta vasculitis", "Alpha", "Gamma vasculitis"]:
+        condition = ConditionFactory(name=name, overview="Mentions vasculitis.")
+        ConditionMechanism.objects.create(
+            condition=condition, mechanism=mechanism, evidence=Evidence.STRONG
+        )
+    ConditionFactory(name="Delta vasculitis")  # no such mechanism
+    ranked = ["Beta vasculitis", "Gamma vasculitis", "Alpha"]
+    assert names(client, "?q=vasculitis&mechanism=attack") == ranked
+    assert names(client, "?q=vasculitis&mechanism=attack&sort=-name") == [
+        "Gamma vasculitis",
+        "Beta vasculitis",
+        "Alpha",
+    ]
+
+
 def test_result_count_chips_and_empty_state(client, catalogue):
     html = client.get(URL + "?onset=acute&mechanism=attack").content.decode()
     assert "1 condition found" in html

@@ -48,8 +48,8 @@ class SlugFilterExtension(DjangoFilterExtension):
     matches what the filter accepts; spectacular cannot infer it through the many-to-many.
     """
 
-    target_class = "django_filters.rest_framework.DjangoFilterBackend"
-    priority = 1  # before spectacular's own extension for the same backend
+    target_class = "conditions.api.views.ConditionFilterBackend"
+    priority = 1
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         if not isinstance(filter_field, django_filters.ModelMultipleChoiceFilter):

@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.utils.decorators import method_decorator
+from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import filters, pagination, viewsets
@@ -114,7 +115,10 @@ class StrictOrderingFilter(filters.OrderingFilter):
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "Sort order; a leading minus reverses it. Default: name.",
+                "description": (
+                    "Sort order; a leading minus reverses it. Default: name, or best match "
+                    "first for a search (q)."
+                ),
                 "schema": {
                     "type": "array",
                     "items": {"type": "string", "enum": ordering_choices(view)},
@@ -147,6 +151,22 @@ def filter_accepted_values(filterset_class):
             limit = f" up to {max_length} characters" if max_length else ""
             accepted[name] = [f"any text{limit}"]
     return accepted
+
+
+class ConditionFilterBackend(DjangoFilterBackend):
+    """The shared FilterSet, ending in what the HTML list shows too: its results().
+
+    So a search is best match first unless `ordering` is given. It comes after the ordering
+    backend, since a search's results are a sequence for the paginator, not a queryset to
+    order. (schema.py documents its slug filters.)
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if not filterset.is_valid():
+            raise utils.translate_validation(filterset.errors)
+        ordering_given = StrictOrderingFilter.ordering_param in request.query_params
+        return filterset.results(ordered_by_caller=ordering_given)
 
 
 # Parameters of the shared FilterSet that the API replaces: it orders with DRF's `ordering`.
@@ -205,7 +225,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         summary="List published conditions",
         description=(
             "Filtered with exactly the parameters of the HTML list at /conditions/ (the same "
-            "FilterSet), ordered with `ordering`, paginated by page number."
+            "FilterSet), ordered with `ordering` (a search is best match first unless it is "
+            "given), paginated by page number."
         ),
         # The HTML list's `sort` is replaced here by DRF's `ordering`.
         parameters=[OpenApiParameter("sort", exclude=True)],
@@ -215,7 +236,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class ConditionViewSet(PublicReadOnlyViewSet):
     """Published conditions: the list filtered like the HTML list, the detail with its text."""
 
-    filter_backends = [DjangoFilterBackend, StrictOrderingFilter]
+    filter_backends = [StrictOrderingFilter, ConditionFilterBackend]
     filterset_class = ConditionFilter
     ordering_fields = ["name", "updated"]
     ordering = ["name"]
