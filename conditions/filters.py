@@ -142,6 +142,33 @@ class ConditionFilter(django_filters.FilterSet):
         explicitly_ordered = ordered_by_caller or bool(self.form.cleaned_data.get("sort"))
         return search_conditions(unsearched, query, by_relevance=not explicitly_ordered)
 
+    def query_items(self):
+        """The (parameter, value) pairs of the request that this FilterSet reads, in the order
+        its filters are declared, empty values left out: the list's canonical query."""
+        return [
+            (name, value) for name in self.filters for value in self.data.getlist(name) if value
+        ]
+
+    def chosen_values(self):
+        """[(parameter, value as sent, the field's label, the value's label)] for every value in
+        use, read off the form, so each filter gets its chip in its own words."""
+        chosen = []
+        for name, field in self.form.fields.items():
+            if name == "sort":
+                continue
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                # The chosen objects are already loaded; the field's choices would query again.
+                labels = {
+                    str(getattr(obj, field.to_field_name)): str(obj)
+                    for obj in self.form.cleaned_data.get(name) or []
+                }
+            else:
+                labels = {str(value): label for value, label in getattr(field, "choices", [])}
+            for value in self.data.getlist(name):
+                if value:
+                    chosen.append((name, value, field.label, labels.get(value, value)))
+        return chosen
+
     def filter_symptoms(self, queryset, name, symptoms):
         """Conditions that cause every chosen symptom, each in itself or in a narrower form.
 

@@ -1,4 +1,5 @@
-"""Admin forms for reviewed content: who may publish, what publishing needs, no lost edits."""
+"""Forms: the public search box, and the admin form for reviewed content (who may publish,
+what publishing needs, no lost edits)."""
 
 import copy
 
@@ -6,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .editorial import REVIEWER_STATES, Status, publish_permission
+from .search import MAX_QUERY_LENGTH
 
 STALE_MESSAGE = (
     "Someone else saved this {name} while you were editing it, so your changes were not "
@@ -108,3 +110,7 @@ class EditorialForm(forms.ModelForm):
             for field in self._meta.model._meta.many_to_many
             if field.name in cleaned_data
         }
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=MAX_QUERY_LENGTH, required=False)

@@ -9,9 +9,7 @@ through prefetches limited to published content, never through per-row look-ups.
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django import forms
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -21,9 +19,10 @@ from sitecache.pages import cache_public_page
 
 from . import search as site_search
 from .filters import ConditionFilter
+from .forms import SearchForm
 from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mechanism, Symptom
+from .pagination import InvalidPage, page_of
 
-CONDITIONS_PER_PAGE = 20
 FEATURED_CONDITIONS = 6
 SEARCH_RESULTS_LIMIT = 50
 # Sent by static/js/filters.js to fetch just the result list.
@@ -35,7 +34,7 @@ MECHANISM_CONDITIONS_SHOWN = 24
 DIAGRAMMED_PATTERNS = {"symmetric-length-dependent", "mononeuritis-multiplex"}
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def home(request):
     context = {
@@ -53,59 +52,23 @@ class BadRequest(Exception):
     """A request parameter was not understood; the page says which with status 400."""
 
 
-def paginate(request, queryset):
-    """The requested page; 400 for a page that is not a whole number, 404 past the end."""
-    paginator = Paginator(queryset, CONDITIONS_PER_PAGE)
-    number = request.GET.get("page") or 1
-    try:
-        return paginator.page(number)
-    except PageNotAnInteger as error:
-        raise BadRequest("page") from error
-    except EmptyPage as error:
-        if str(number).lstrip("-").isdigit() and int(number) < 1:
-            raise BadRequest("page") from error
-        raise Http404("No such page of results.") from error
-
-
 def active_filter_chips(request, filterset):
-    """(label, URL without that value) for each filter value in use, to remove it in one click."""
+    """(field, label, URL without that value) for each filter value in use: one click removes it."""
     chips = []
-    data = filterset.form.cleaned_data
-    labelled = {
-        "mechanism": {m.slug: m.name for m in data.get("mechanism") or []},
-        "symptom": {s.slug: s.name for s in data.get("symptom") or []},
-        "pattern": {p.slug: p.name for p in data.get("pattern") or []},
-    }
-    for name, bound_field in ((name, filterset.form[name]) for name in filterset.form.fields):
-        if name == "sort":
-            continue
-        for value in request.GET.getlist(name):
-            if not value:
-                continue
-            label = labelled.get(name, {}).get(value) or dict(_flat_choices(bound_field.field)).get(
-                value, value
-            )
-            remaining = request.GET.copy()
-            remaining.setlist(name, [v for v in request.GET.getlist(name) if v != value])
-            remaining.pop("page", None)
-            query = remaining.urlencode()
-            chips.append(
-                {
-                    "field": bound_field.label,
-                    "label": label,
-                    "remove_url": f"{request.path}?{query}" if query else request.path,
-                }
-            )
+    query = filterset.query_items()
+    for name, value, field_label, label in filterset.chosen_values():
+        remaining = urlencode([item for item in query if item != (name, value)])
+        chips.append(
+            {
+                "field": field_label,
+                "label": label,
+                "remove_url": f"{request.path}?{remaining}" if remaining else request.path,
+            }
+        )
     return chips
 
 
-def _flat_choices(field):
-    if isinstance(field, forms.ModelMultipleChoiceField):
-        return []
-    return [(str(value), label) for value, label in getattr(field, "choices", [])]
-
-
-@cache_public_page
+@cache_public_page(parameters=[*ConditionFilter.base_filters, "page"])
 @require_safe
 @vary_on_headers(PARTIAL_HEADER)
 def condition_list(request):
@@ -115,24 +78,27 @@ def condition_list(request):
     try:
         if not filterset.is_valid():
             raise BadRequest(", ".join(filterset.errors))
-        page = paginate(request, filterset.results())
+        page = page_of(filterset.results(), request.GET.get("page"))
+    except InvalidPage:
+        status = 400
+        context.update(page=None, invalid_parameters="page", chips=[])
+        context["page_error"] = "The page number was not understood."
     except BadRequest as error:
         status = 400
         context.update(page=None, invalid_parameters=str(error), chips=[])
-        if str(error) == "page":
-            context["page_error"] = "The page number was not understood."
     else:
-        context.update(page=page, chips=active_filter_chips(request, filterset))
-        querystring = request.GET.copy()
-        querystring.pop("page", None)
-        context["querystring"] = querystring.urlencode()
+        context.update(
+            page=page,
+            chips=active_filter_chips(request, filterset),
+            querystring=urlencode(filterset.query_items()),
+        )
     template = "conditions/condition_list.html"
     if request.headers.get(PARTIAL_HEADER) == "results":
         template += "#results"
     return render(request, template, context, status=status)
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def condition_detail(request, slug, *, preview=False):
     """A published condition's page; the admin previews any condition through it (preview)."""
@@ -185,7 +151,7 @@ def condition_structured_data(request, condition):
     }
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def mechanism_list(request):
     return render(
@@ -195,7 +161,7 @@ def mechanism_list(request):
     )
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def mechanism_detail(request, slug, *, preview=False):
     """A published mechanism's page; the admin previews any mechanism through it (preview)."""
@@ -219,13 +185,13 @@ def mechanism_detail(request, slug, *, preview=False):
     return render(request, "conditions/mechanism_detail.html", context)
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def symptom_list(request):
     return render(request, "conditions/symptom_list.html", {"symptoms": Symptom.objects.all()})
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def symptom_detail(request, slug):
     symptom = get_object_or_404(Symptom.objects.with_published_conditions(), slug=slug)
@@ -237,7 +203,7 @@ def first_letter(text):
     return letter if letter.isalpha() else "#"
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def a_to_z(request):
     """Every published condition, mechanism and symptom by letter; aliases point to their page."""
@@ -270,11 +236,7 @@ def a_to_z(request):
     return render(request, "conditions/a_to_z.html", {"letters": letters})
 
 
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", max_length=site_search.MAX_QUERY_LENGTH, required=False)
-
-
-@cache_public_page
+@cache_public_page(parameters=["q"])
 @require_safe
 def search(request):
     form = SearchForm(request.GET)
@@ -314,13 +276,13 @@ def load_results(found):
     return results
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def about(request):
     return render(request, "pages/about.html")
 
 
-@cache_public_page
+@cache_public_page(parameters=[])
 @require_safe
 def disclaimer(request):
     return render(request, "pages/disclaimer.html")

@@ -31,31 +31,53 @@ PRIVATE_DIRECTIVES = {"private", "no-store", "no-cache"}
 LOCAL_ENTRIES = 256
 
 
-def cache_public_page(view):
+# A view that reads every query parameter (the API, which refuses those it does not know).
+EVERY_PARAMETER = None
+
+
+def cache_public_page(view=None, *, parameters=EVERY_PARAMETER):
     """Mark a view whose anonymous GET responses are the same for every visitor.
 
-    A function view, or a DRF handler through method_decorator (which copies the mark).
+    `parameters` names the query parameters the view reads: the others cannot change the page,
+    so requests that differ only in them share one entry. A function view, or a DRF handler
+    through method_decorator (which copies the mark).
     """
-    view.public_page = True
-    return view
+
+    def mark(view):
+        view.public_page = True
+        view.public_parameters = None if parameters is None else frozenset(parameters)
+        return view
+
+    return mark(view) if view is not None else mark
 
 
-def _is_public_view(view):
+def _public_handler(view):
     if getattr(view, "public_page", False):
-        return True
+        return view
     # A class-based view (DRF): the mark sits on the handler that answers GET.
     view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
     handler_name = (getattr(view, "actions", None) or {}).get("get", "get")
-    return getattr(getattr(view_class, handler_name, None), "public_page", False)
+    handler = getattr(view_class, handler_name, None)
+    return handler if getattr(handler, "public_page", False) else None
+
+
+class _NotPublic:
+    pass
+
+
+NOT_PUBLIC = _NotPublic()
 
 
 @lru_cache(maxsize=4096)
-def _serves_public_pages(path_info):
-    """Whether the URL's view is a public one (the URLconf is fixed, so remembered per path)."""
+def _public_parameters(path_info):
+    """The parameters the URL's public view reads (EVERY_PARAMETER for all), or NOT_PUBLIC.
+
+    The URLconf is fixed, so this is remembered per path."""
     try:
-        return _is_public_view(resolve(path_info).func)
+        handler = _public_handler(resolve(path_info).func)
     except Resolver404:
-        return False
+        return NOT_PUBLIC
+    return NOT_PUBLIC if handler is None else handler.public_parameters
 
 
 def _digest(value):
@@ -70,15 +92,20 @@ def _digest(value):
 _learned_vary = ()
 
 
-def _page_key(request, vary_headers):
-    # Scheme and host are part of the page (canonical link, structured data); the query is
-    # sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+def _page_key(request, parameters, vary_headers):
+    # Scheme and host are part of the page (canonical link, structured data); the query holds
+    # only what the view reads, sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+    query = sorted(
+        (name, values)
+        for name, values in request.GET.lists()
+        if parameters is EVERY_PARAMETER or name in parameters
+    )
     return f"{KEY_PREFIX}:" + _digest(
         [
             request.scheme,
             request.get_host(),
             request.path,
-            sorted(request.GET.lists()),
+            query,
             [(name, request.headers.get(name, "")) for name in vary_headers],
         ]
     )
@@ -170,12 +197,13 @@ def _lookup(key):
     return version, HttpResponse(body, status=status, headers=headers)
 
 
-def _store(request, version, response):
+def _store(request, parameters, version, response):
     global _learned_vary
     _learned_vary = tuple(sorted(set(_learned_vary) | set(_vary_headers(response))))
     # Plain values, not a response object: smaller to store and quicker to unpickle.
     stored = (response.status_code, dict(response.items()), response.content)
-    cache.set(_page_key(request, _learned_vary), (version, stored), settings.PAGE_CACHE_TIMEOUT)
+    key = _page_key(request, parameters, _learned_vary)
+    cache.set(key, (version, stored), settings.PAGE_CACHE_TIMEOUT)
 
 
 class PageCacheMiddleware:
@@ -190,15 +218,14 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not (
-            request.method in CACHEABLE_METHODS
-            and _is_anonymous(request)
-            and _serves_public_pages(request.path_info)
-        ):
+        if request.method not in CACHEABLE_METHODS or not _is_anonymous(request):
+            return self.get_response(request)
+        parameters = _public_parameters(request.path_info)
+        if parameters is NOT_PUBLIC:
             return self.get_response(request)
         version = None
         if settings.PAGE_CACHE:
-            version, hit = _lookup(_page_key(request, _learned_vary))
+            version, hit = _lookup(_page_key(request, parameters, _learned_vary))
             if hit is not None:
                 return _conditional(request, hit)
         response = self.get_response(request)
@@ -206,5 +233,5 @@ class PageCacheMiddleware:
             return response
         _add_http_caching(response)
         if settings.PAGE_CACHE and request.method == "GET":
-            _store(request, version, response)
+            _store(request, parameters, version, response)
         return _conditional(request, response)

@@ -379,3 +379,24 @@ def test_a_miss_is_looked_up_once(client, lupus):
         assert client.get("/conditions/lupus/").status_code == 200
         assert client.get("/api/v1/conditions/lupus/").status_code == 200
     assert lookup.call_count == 2
+
+
+def test_parameters_a_page_does_not_read_share_its_entry(client, lupus, django_assert_num_queries):
+    """A tracking tag or a typo in a link opens the page, and cannot fill the cache."""
+    first = client.get("/conditions/?onset=chronic&utm_source=newsletter")
+    assert first.status_code == 200
+    client.get("/conditions/lupus/")
+    with django_assert_num_queries(0):
+        for tag in range(5):
+            again = client.get(f"/conditions/?onset=chronic&utm_source={tag}&fbclid=x{tag}")
+            assert again.content == first.content
+        assert client.get("/conditions/lupus/?ref=1").status_code == 200
+    # A parameter the page reads still makes its own entry.
+    assert client.get("/conditions/?onset=acute").content != first.content
+
+
+def test_the_api_refuses_parameters_it_does_not_read_and_stores_nothing(client, lupus):
+    for tag in range(3):
+        response = client.get(f"/api/v1/conditions/?utm_source={tag}")
+        assert response.status_code == 400
+        assert "utm_source" in response.json()["errors"]

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conditions.models import ConditionMechanism, Evidence, Frequency, NeuropathyPattern, Onset
-from conditions.views import CONDITIONS_PER_PAGE
+from conditions.pagination import CONDITIONS_PER_PAGE
 from tests.factories import ConditionFactory, MechanismFactory, SymptomFactory
 
 URL = "/conditions/"

@@ -4,8 +4,6 @@ Every endpoint is strict about its query string: an unknown parameter or an inva
 400 naming it (see exceptions.py for the body), never silently ignored.
 """
 
-import re
-
 from django.conf import settings
 from django.utils.decorators import method_decorator
 from django_filters import utils
@@ -25,6 +23,13 @@ from conditions.models import (
     Mechanism,
     Symptom,
 )
+from conditions.pagination import (
+    CONDITIONS_PER_PAGE,
+    MAX_PAGE_SIZE,
+    InvalidPage,
+    page_number,
+    page_size,
+)
 from sitecache.pages import cache_public_page
 
 from . import serializers
@@ -37,10 +42,6 @@ from .lookup import (
     parse_query,
 )
 
-PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100
-WHOLE_NUMBER = re.compile(r"^[0-9]{1,9}$")
-
 
 class AnonymousThrottle(AnonRateThrottle):
     """Per-address limit, read from settings on each request so it can be tuned and tested."""
@@ -52,21 +53,16 @@ class AnonymousThrottle(AnonRateThrottle):
 class StrictPageNumberPagination(pagination.PageNumberPagination):
     """Page numbers from 1; a bad `page` or `page_size` is a 400, a page past the end a 404."""
 
-    page_size = PAGE_SIZE
+    page_size = CONDITIONS_PER_PAGE
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     invalid_page_message = "Page {page_number} does not exist: {message}."
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        # Refused rather than clamped: a client asking for 500 should learn it gets 100.
-        if not WHOLE_NUMBER.match(raw) or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError(
-                {"page_size": [f"Must be a whole number from 1 to {self.max_page_size}."]}
-            )
-        return int(raw)
+        try:
+            return page_size(request.query_params.get(self.page_size_query_param), self.page_size)
+        except InvalidPage as invalid:
+            raise ValidationError({self.page_size_query_param: [str(invalid)]}) from None
 
     def get_schema_operation_parameters(self, view):
         number = {"type": "integer", "minimum": 1}
@@ -88,9 +84,10 @@ class StrictPageNumberPagination(pagination.PageNumberPagination):
         ]
 
     def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param)
-        if raw is not None and (not WHOLE_NUMBER.match(raw) or int(raw) < 1):
-            raise ValidationError({"page": ["Must be a whole number from 1."]})
+        try:
+            page_number(request.query_params.get(self.page_query_param))
+        except InvalidPage as invalid:
+            raise ValidationError({self.page_query_param: [str(invalid)]}) from None
         return super().paginate_queryset(queryset, request, view)
 
 
