@@ -182,15 +182,25 @@ PATTERN_FIBRES = {
     "demyelinating-polyradiculoneuropathy": {"motor"},
     "autonomic": {"autonomic"},
     "cranial": {"sensory", "motor"},
+    # Motor nerves fail in patches with conduction block; feeling stays normal (migration 0006).
+    "multifocal-motor": {"motor"},
+    # Severe shoulder, hip or thigh pain, then weakness and wasting (migration 0006).
+    "radiculoplexus": {"motor"},
 }
 # Patterns that spare the motor fibres: a condition with only these is not motor.
 NON_MOTOR_PATTERNS = {"small-fibre", "sensory-ganglionopathy", "autonomic"}
+# Patterns that spare feeling: a condition with only these is not sensory.
+NON_SENSORY_PATTERNS = {"multifocal-motor"}
 # Patterns that mean autonomic fibres are hit.
 AUTONOMIC_PATTERNS = {"autonomic", "small-fibre"}
 # Patterns whose description is about weakness: the condition lists a weakness symptom.
-WEAKNESS_PATTERNS = {"demyelinating-polyradiculoneuropathy"}
-# Patterns tied to an onset (none of today's eight is): {slug: {allowed onsets}}.
-PATTERN_ONSETS = {}
+WEAKNESS_PATTERNS = {"demyelinating-polyradiculoneuropathy", "multifocal-motor", "radiculoplexus"}
+# Patterns tied to an onset: {slug: {allowed onsets}}. Multifocal motor neuropathy spreads over
+# months or years and "does not come on suddenly"; a plexus attack starts over hours to weeks.
+PATTERN_ONSETS = {
+    "multifocal-motor": {Onset.CHRONIC},
+    "radiculoplexus": {Onset.ACUTE, Onset.SUBACUTE},
+}
 
 # A summary that says the disease spares feeling ("It affects movement, not feeling.").
 MOTOR_ONLY = re.compile(
@@ -268,6 +278,8 @@ def pattern_problems(facts):
         problems.append("has patterns of nerve damage but affects no fibres")
     if facts.patterns and facts.patterns <= NON_MOTOR_PATTERNS and facts.motor:
         problems.append("affects motor fibres, but all its patterns spare them")
+    if facts.patterns and facts.patterns <= NON_SENSORY_PATTERNS and facts.sensory:
+        problems.append("affects sensory fibres, but all its patterns spare feeling")
     if facts.autonomic and not facts.patterns & AUTONOMIC_PATTERNS:
         problems.append("affects autonomic fibres without an autonomic or small-fibre pattern")
     if facts.sensory and MOTOR_ONLY.search(facts.summary):
@@ -281,7 +293,9 @@ def test_every_pattern_has_a_rule():
     slugs = set(NeuropathyPattern.objects.values_list("slug", flat=True))
     assert slugs == set(PATTERN_FIBRES), "give every pattern its fibre rule (and onset if any)"
     assert set(PATTERN_ONSETS) <= slugs
-    assert slugs >= NON_MOTOR_PATTERNS | AUTONOMIC_PATTERNS | WEAKNESS_PATTERNS
+    assert slugs >= (
+        NON_MOTOR_PATTERNS | NON_SENSORY_PATTERNS | AUTONOMIC_PATTERNS | WEAKNESS_PATTERNS
+    )
 
 
 @pytest.mark.parametrize(
@@ -289,6 +303,16 @@ def test_every_pattern_has_a_rule():
     [
         # MMN as it should be: motor only, slowly spreading, no mononeuritis multiplex tag.
         (Facts("mmn", set(), motor=True, summary="It affects movement, not feeling."), False),
+        (Facts("mmn", {"multifocal-motor"}, motor=True), False),
+        # The multifocal motor pattern spares feeling and never comes on suddenly.
+        (Facts("mmn", {"multifocal-motor"}, motor=True, sensory=True), True),
+        (Facts("mmn", {"multifocal-motor"}, onset=Onset.ACUTE, motor=True), True),
+        (Facts("mmn", {"multifocal-motor"}, motor=True, lists_weakness=False), True),
+        # Neuralgic amyotrophy and the radiculoplexus neuropathies: pain, then weakness, fast.
+        (Facts("na", {"radiculoplexus"}, onset=Onset.ACUTE, sensory=True, motor=True), False),
+        (Facts("dlrpn", {"radiculoplexus"}, onset=Onset.SUBACUTE, sensory=True, motor=True), False),
+        (Facts("na", {"radiculoplexus"}, onset=Onset.CHRONIC, sensory=True, motor=True), True),
+        (Facts("na", {"radiculoplexus"}, onset=Onset.ACUTE, sensory=True), True),
         # Finding 2: MMN tagged mononeuritis multiplex.
         (
             Facts(
@@ -538,6 +562,9 @@ CURATED_TERMS = [
     "Zika",
     "POEMS",
     "VEGF",
+    "cytokine",
+    "perineural",
+    "ptosis",
     "relapse",
     "remission",
     "subacute",
