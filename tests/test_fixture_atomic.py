@@ -9,13 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from conditions.models import Condition, ConditionMechanism, Mechanism, Reference
-from tests.browser.public_content import seed_migration
+from tests.browser.public_content import seed_patterns
 
 FIXTURES = Path(settings.FIXTURE_DIRS[0])
 
@@ -25,8 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def fixture_copy(tmp_path):
     """A copy of the real fixtures to break, and load_content pointed at it."""
-    # An earlier transactional test may have flushed the patterns migration 0002 seeds.
-    seed_migration.seed_patterns(apps, None)
+    seed_patterns()
     for path in FIXTURES.glob("*.json"):
         shutil.copy(path, tmp_path / path.name)
 

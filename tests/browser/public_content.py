@@ -6,12 +6,21 @@ from django.apps import apps
 from django.core.cache import cache
 from django.core.management import call_command
 
-seed_migration = importlib.import_module("conditions.migrations.0002_seed_neuropathy_patterns")
+PATTERN_MIGRATIONS = {
+    "0002_seed_neuropathy_patterns": "seed_patterns",
+    "0006_motor_and_plexus_patterns": "add_patterns",
+}
+
+
+def seed_patterns():
+    """Put back (idempotently) the neuropathy patterns the migrations seed: a transactional test
+    flushes every table, those rows included."""
+    for migration, function in PATTERN_MIGRATIONS.items():
+        module = importlib.import_module(f"conditions.migrations.{migration}")
+        getattr(module, function)(apps, None)
 
 
 def load_real_content():
-    # A transactional test flushes every table, including the neuropathy patterns migration 0002
-    # seeds; put them back (idempotently) before loading the fixtures that refer to them.
-    seed_migration.seed_patterns(apps, None)
+    seed_patterns()
     cache.clear()
     call_command("load_content", verbosity=0)

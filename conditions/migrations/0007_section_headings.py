@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conditions', '0005_content_second_edition'),
+        ('conditions', '0006_motor_and_plexus_patterns'),
     ]
 
     operations = [
