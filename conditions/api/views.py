@@ -180,6 +180,13 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
     lookup_field = "slug"
 
+    detail_serializer_class = None  # what retrieve answers with (a fuller record)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.serializer_class
+
     def allowed_parameters(self):
         if self.action != "list":
             return set()
@@ -244,10 +251,8 @@ class ConditionViewSet(PublicReadOnlyViewSet):
             return conditions.with_page_relations()
         return conditions.with_details()
 
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return serializers.ConditionDetailSerializer
-        return serializers.ConditionSerializer
+    serializer_class = serializers.ConditionSerializer
+    detail_serializer_class = serializers.ConditionDetailSerializer
 
 
 @extend_schema_view(
@@ -263,10 +268,8 @@ class MechanismViewSet(PublicReadOnlyViewSet):
             return mechanisms.with_published_condition_links()
         return mechanisms
 
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return serializers.MechanismDetailSerializer
-        return serializers.MechanismSerializer
+    serializer_class = serializers.MechanismSerializer
+    detail_serializer_class = serializers.MechanismDetailSerializer
 
 
 @extend_schema_view(
@@ -281,10 +284,8 @@ class SymptomViewSet(PublicReadOnlyViewSet):
             return Symptom.objects.with_published_conditions()
         return Symptom.objects.all()
 
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return serializers.SymptomDetailSerializer
-        return serializers.SymptomSerializer
+    serializer_class = serializers.SymptomSerializer
+    detail_serializer_class = serializers.SymptomDetailSerializer
 
 
 LOOKUP_DESCRIPTION = """Diagnosis-code lookup for health records, like MedlinePlus Connect.
