@@ -65,7 +65,7 @@ class ConditionFilter(django_filters.FilterSet):
     symptom = django_filters.ModelMultipleChoiceFilter(
         label="Symptoms",
         to_field_name="slug",
-        queryset=Symptom.objects.all(),
+        queryset=Symptom.objects.published(),
         method="filter_symptoms",
         widget=forms.CheckboxSelectMultiple,
         help_text="Conditions that can cause all of these symptoms.",

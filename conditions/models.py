@@ -15,13 +15,35 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
-from .editorial import (
-    ContentQuerySet,
+from editorial.models import (
     EditorialContent,
     EditorialQuerySet,
-    SlugManager,
     Status,
+    Versioned,
+    published_is_complete,
 )
+from editorial.readability import (
+    GLOSSARY_MAX_GRADE,
+    HELP_MAX_GRADE,
+    SECTION_MAX_GRADE,
+    SUMMARY_MAX_GRADE,
+)
+from sitecache.version import content_changed
+
+
+class ContentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # QuerySet.update() sends no signal: tell the site cache, as a save does.
+        rows = super().update(**kwargs)
+        content_changed(self.db)
+        return rows
+
+    update.alters_data = True
+
+
+class SlugManager(models.Manager.from_queryset(ContentQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class CodeSystem(models.TextChoices):
@@ -61,7 +83,7 @@ def normalise_code(system, code):
     return code
 
 
-class ConditionQuerySet(EditorialQuerySet):
+class ConditionQuerySet(ContentQuerySet, EditorialQuerySet):
     # What a condition card or a result line shows; the list pages read nothing else.
     LIST_COLUMNS = ["pk", "name", "slug", "summary", "onset", "is_emergency", "status"]
 
@@ -71,12 +93,13 @@ class ConditionQuerySet(EditorialQuerySet):
 
     def with_details(self):
         """A condition's own facts, with links to published mechanisms only."""
-        return self.prefetch_related(
+        return self.select_related("reviewed_by").prefetch_related(
             "aliases",
             "codes",
             "patterns",
             "references",
-            "symptoms",
+            # Filtered in place: condition.symptoms.all() on these rows holds only published ones.
+            Prefetch("symptoms", queryset=Symptom.objects.published()),
             Prefetch(
                 "mechanism_links",
                 queryset=ConditionMechanism.objects.with_published_mechanism().select_related(
@@ -97,7 +120,7 @@ class ConditionQuerySet(EditorialQuerySet):
         )
 
 
-class MechanismQuerySet(EditorialQuerySet):
+class MechanismQuerySet(ContentQuerySet, EditorialQuerySet):
     def with_page_relations(self):
         """A mechanism's references and how many published conditions it causes."""
         link_count = (
@@ -108,9 +131,15 @@ class MechanismQuerySet(EditorialQuerySet):
             .annotate(total=Count("pk"))
             .values("total")
         )
-        return self.annotate(
-            published_condition_count=Coalesce(Subquery(link_count), 0, output_field=IntegerField())
-        ).prefetch_related("references")
+        return (
+            self.select_related("reviewed_by")
+            .annotate(
+                published_condition_count=Coalesce(
+                    Subquery(link_count), 0, output_field=IntegerField()
+                )
+            )
+            .prefetch_related("references")
+        )
 
     def with_published_condition_links(self):
         """Every link to a published condition, by condition name (the API's mechanism record)."""
@@ -125,7 +154,7 @@ class MechanismQuerySet(EditorialQuerySet):
         )
 
 
-class SymptomQuerySet(ContentQuerySet):
+class SymptomQuerySet(ContentQuerySet, EditorialQuerySet):
     def forms_of(self, symptoms):
         """{symptom: primary keys of it and of every narrower form of it, at any depth}."""
         narrower = defaultdict(set)
@@ -144,7 +173,8 @@ class SymptomQuerySet(ContentQuerySet):
         return forms
 
     def with_published_conditions(self):
-        return self.prefetch_related(
+        """With the published conditions that cause it (and its reviewer): its page."""
+        return self.select_related("reviewed_by").prefetch_related(
             Prefetch(
                 "conditions", queryset=Condition.objects.for_list(), to_attr="published_conditions"
             )
@@ -163,7 +193,7 @@ class SymptomManager(SlugManager.from_queryset(SymptomQuerySet)):
     pass
 
 
-class Reference(models.Model):
+class Reference(Versioned):
     """An authoritative source that content is based on."""
 
     slug = models.SlugField(max_length=80, unique=True, help_text="A short stable key.")
@@ -198,6 +228,12 @@ class Reference(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def is_shown_on_a_live_page(self):
+        return (
+            self.conditions.filter(status=Status.PUBLISHED).exists()
+            or self.mechanisms.filter(status=Status.PUBLISHED).exists()
+        )
+
     @property
     def link(self):
         """The best address for a reader: the URL, else PubMed, else the DOI resolver."""
@@ -215,7 +251,7 @@ class ClinicalCodeManager(models.Manager.from_queryset(ContentQuerySet)):
         return self.get(system=system, code=code)
 
 
-class ClinicalCode(models.Model):
+class ClinicalCode(Versioned):
     """A code in a clinical terminology (ICD-10-CM, SNOMED CT, MeSH)."""
 
     system = models.CharField(max_length=10, choices=CodeSystem)
@@ -252,6 +288,9 @@ class ClinicalCode(models.Model):
     def natural_key(self):
         return (self.system, self.code)
 
+    def is_shown_on_a_live_page(self):
+        return self.conditions.filter(status=Status.PUBLISHED).exists()
+
     def clean(self):
         super().clean()
         self.code = normalise_code(self.system, self.code)
@@ -287,6 +326,13 @@ class HelpLevels(models.Model):
     class Meta:
         abstract = True
 
+    def labelled_help_levels(self):
+        """(its label, text) for every level, written or not."""
+        return [
+            (capfirst(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in ("help_emergency", "help_same_day", "help_routine")
+        ]
+
     def help_levels(self):
         """(level, text) for each level that is written, most urgent first."""
         return [
@@ -300,13 +346,13 @@ class HelpLevels(models.Model):
         ]
 
 
-class Symptom(HelpLevels):
+class Symptom(HelpLevels, EditorialContent):
     """A symptom in the words patients use, with the clinical term beside it."""
 
     name = models.CharField(max_length=120, help_text="Patient words, e.g. “pins and needles”.")
     slug = models.SlugField(max_length=120, unique=True)
     clinical_term = models.CharField(max_length=120, help_text="e.g. “paraesthesia”.")
-    description = models.TextField(help_text="What it feels like, in plain language.")
+    description = models.TextField(blank=True, help_text="What it feels like, in plain language.")
     broader = models.ForeignKey(
         "self",
         null=True,
@@ -325,9 +371,14 @@ class Symptom(HelpLevels):
     objects = SymptomManager()
     history = HistoricalRecords()
 
-    class Meta:
+    PUBLISHED_NEEDS = [("description", "a plain description")]
+
+    class Meta(EditorialContent.Meta):
         ordering = ["name"]
+        permissions = [("publish_symptom", "Can review, publish and archive symptoms")]
         constraints = [
+            *EditorialContent.Meta.constraints,
+            published_is_complete([("description", "a plain description")]),
             models.CheckConstraint(
                 condition=~Q(broader=models.F("pk")),
                 name="symptom_not_its_own_broader",
@@ -346,8 +397,11 @@ class Symptom(HelpLevels):
     def get_absolute_url(self):
         return reverse("conditions:symptom-detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
+    def scored_texts(self):
+        return [
+            ("Description", self.description, HELP_MAX_GRADE),
+            *((label, text, HELP_MAX_GRADE) for label, text in self.labelled_help_levels()),
+        ]
 
 
 class NerveSite(models.TextChoices):
@@ -376,9 +430,21 @@ class Mechanism(EditorialContent):
     objects = MechanismManager()
     history = HistoricalRecords(m2m_fields=[references])
 
+    REQUIRED_RELATIONS = [("references", "Add at least one reference.")]
+
     class Meta(EditorialContent.Meta):
         ordering = ["name"]
         permissions = [("publish_mechanism", "Can review, publish and archive mechanisms")]
+        constraints = [
+            *EditorialContent.Meta.constraints,
+            published_is_complete(EditorialContent.PUBLISHED_NEEDS),
+        ]
+
+    def scored_texts(self):
+        return [
+            ("Summary", self.summary, SUMMARY_MAX_GRADE),
+            ("Explanation", self.explanation, SECTION_MAX_GRADE),
+        ]
 
     def __str__(self):
         return self.name
@@ -472,6 +538,12 @@ class Condition(HelpLevels, EditorialContent):
     objects = ConditionManager()
     history = HistoricalRecords(m2m_fields=[codes, symptoms, references, patterns])
 
+    REQUIRED_RELATIONS = [
+        ("references", "Add at least one reference."),
+        ("codes", "Add at least one clinical code."),
+    ]
+    PROPOSAL_CHILDREN = ["aliases", "mechanism_links"]
+
     class Meta(EditorialContent.Meta):
         ordering = ["name"]
         permissions = [("publish_condition", "Can review, publish and archive conditions")]
@@ -486,6 +558,7 @@ class Condition(HelpLevels, EditorialContent):
         ]
         constraints = [
             *EditorialContent.Meta.constraints,
+            published_is_complete(EditorialContent.PUBLISHED_NEEDS),
             models.CheckConstraint(
                 condition=Q(is_emergency=False) | ~Q(emergency_warning=""),
                 name="condition_emergency_has_warning",
@@ -534,6 +607,16 @@ class Condition(HelpLevels, EditorialContent):
                 {"emergency_warning": "An emergency condition needs its warning text."}
             )
 
+    def scored_texts(self):
+        return [
+            ("Summary", self.summary, SUMMARY_MAX_GRADE),
+            *(
+                (heading, getattr(self, field), SECTION_MAX_GRADE)
+                for field, heading in CONDITION_SECTIONS
+            ),
+            *((label, text, HELP_MAX_GRADE) for label, text in self.labelled_help_levels()),
+        ]
+
     def publication_problems(self, related=None):
         problems = super().publication_problems(related)
         missing_sections = [
@@ -541,8 +624,6 @@ class Condition(HelpLevels, EditorialContent):
         ]
         if missing_sections:
             problems.append("Write these sections: " + ", ".join(missing_sections) + ".")
-        if not self._has_related("codes", related or {}):
-            problems.append("Add at least one clinical code.")
         return problems
 
 
@@ -679,17 +760,22 @@ class ConditionMechanism(models.Model):
     natural_key.dependencies = ["conditions.condition", "conditions.mechanism"]
 
 
-class GlossaryTermManager(models.Manager.from_queryset(ContentQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class GlossaryTermQuerySet(ContentQuerySet, EditorialQuerySet):
+    pass
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTermManager(SlugManager.from_queryset(GlossaryTermQuerySet)):
+    pass
+
+
+class GlossaryTerm(EditorialContent):
     """A medical word used on the site, with a one- or two-sentence plain definition."""
 
     term = models.CharField(max_length=120, help_text="As it is written on the site.")
     slug = models.SlugField(max_length=120, unique=True)
-    definition = models.TextField(help_text="One or two plain sentences, grade 6 or below.")
+    definition = models.TextField(
+        blank=True, help_text="One or two plain sentences, grade 6 or below."
+    )
     other_forms = models.CharField(
         max_length=300,
         blank=True,
@@ -700,16 +786,43 @@ class GlossaryTerm(models.Model):
     objects = GlossaryTermManager()
     history = HistoricalRecords()
 
-    class Meta:
+    PUBLISHED_NEEDS = [("definition", "a plain definition")]
+
+    class Meta(EditorialContent.Meta):
         ordering = ["term"]
+        permissions = [("publish_glossaryterm", "Can review, publish and archive glossary terms")]
+        constraints = [
+            *EditorialContent.Meta.constraints,
+            published_is_complete([("definition", "a plain definition")]),
+        ]
 
     def __str__(self):
         return self.term
 
-    def natural_key(self):
-        return (self.slug,)
+    def scored_texts(self):
+        return [("Definition", self.definition, GLOSSARY_MAX_GRADE)]
 
     @property
     def forms(self):
         """The term and every other form of it, as written."""
         return [self.term, *(form.strip() for form in self.other_forms.split(",") if form.strip())]
+
+
+class ContentBaseline(models.Model):
+    """What `load_content` last loaded for one fixture record: a digest of its fields.
+
+    A row whose fields still match its baseline was not edited since it was loaded, so a new
+    release of the fixtures may update it; one that differs holds an editor's work.
+    """
+
+    model = models.CharField(max_length=100)
+    natural_key = models.CharField(max_length=400)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "natural_key"], name="baseline_one_per_record")
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.natural_key}"

@@ -1,53 +1,68 @@
-"""The editorial roles: Editors draft and submit, Medical reviewers review, publish and archive."""
+"""The editorial roles: Editors draft and propose changes; Medical reviewers also review,
+publish, approve and archive. Re-applied after every migrate (apps.py)."""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 EDITORS = "Editors"
 MEDICAL_REVIEWERS = "Medical reviewers"
 
-# Content models editors write; reviewers may do everything editors may.
-EDITABLE_MODELS = [
-    "condition",
-    "mechanism",
-    "alias",
-    "conditionmechanism",
-    "reference",
-    "clinicalcode",
-    "symptom",
-]
+# Reviewed content: editors add and change it (a live item's change is a proposal).
+REVIEWED_MODELS = ["condition", "mechanism", "symptom", "glossaryterm"]
+# Rows edited with a condition (its inlines) and shared rows (references and codes).
+EDITED_WITH_CONTENT = ["alias", "conditionmechanism"]
+SHARED_MODELS = ["reference", "clinicalcode"]
 VIEW_ONLY_MODELS = ["neuropathypattern"]
 
+
+def _crud(models, actions):
+    return [f"{action}_{model}" for model in models for action in actions]
+
+
 ROLE_PERMISSIONS = {
-    EDITORS: [
-        *(f"{action}_{model}" for model in EDITABLE_MODELS for action in ("add", "change", "view")),
-        *(f"view_{model}" for model in VIEW_ONLY_MODELS),
-    ],
-    MEDICAL_REVIEWERS: [
-        *(
-            f"{action}_{model}"
-            for model in EDITABLE_MODELS
-            for action in ("add", "change", "view", "delete")
-        ),
-        *(f"view_{model}" for model in VIEW_ONLY_MODELS),
-        "publish_condition",
-        "publish_mechanism",
-    ],
+    EDITORS: {
+        "conditions": [
+            *_crud(REVIEWED_MODELS + SHARED_MODELS, ("add", "change", "view")),
+            *_crud(EDITED_WITH_CONTENT, ("add", "change", "delete", "view")),
+            *_crud(VIEW_ONLY_MODELS, ("view",)),
+        ],
+        "editorial": ["view_proposal", "view_reviewer"],
+    },
+    MEDICAL_REVIEWERS: {
+        "conditions": [
+            *_crud(
+                REVIEWED_MODELS + SHARED_MODELS + EDITED_WITH_CONTENT,
+                ("add", "change", "delete", "view"),
+            ),
+            *_crud(VIEW_ONLY_MODELS, ("view",)),
+            *(f"publish_{model}" for model in REVIEWED_MODELS),
+        ],
+        "editorial": ["view_proposal", "add_reviewer", "change_reviewer", "view_reviewer"],
+    },
 }
 
 
 def setup_roles():
     """The groups, each with exactly the permissions listed above."""
     # Permissions are normally created after `migrate`; make sure they exist even if not.
-    create_permissions(apps.get_app_config("conditions"), verbosity=0)
+    for app_label in ("conditions", "editorial"):
+        create_permissions(apps.get_app_config(app_label), verbosity=0)
     groups = {}
-    for name, codenames in ROLE_PERMISSIONS.items():
+    for name, by_app in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        permissions = Permission.objects.filter(
-            content_type__app_label="conditions", codename__in=codenames
-        )
-        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        wanted = Q(pk__in=[])
+        for app_label, codenames in by_app.items():
+            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+        permissions = Permission.objects.filter(wanted)
+        found = set(permissions.values_list("content_type__app_label", "codename"))
+        missing = {
+            f"{app_label}.{codename}"
+            for app_label, codenames in by_app.items()
+            for codename in codenames
+            if (app_label, codename) not in found
+        }
         if missing:
             raise LookupError(f"Unknown permissions: {', '.join(sorted(missing))}")
         group.permissions.set(permissions)

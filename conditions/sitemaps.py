@@ -31,7 +31,10 @@ class SymptomSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Symptom.objects.only("slug")
+        return Symptom.objects.published().only("slug", "updated")
+
+    def lastmod(self, item):
+        return item.updated
 
 
 class PageSitemap(Sitemap):

@@ -42,7 +42,7 @@ def home(request):
             :FEATURED_CONDITIONS
         ],
         "mechanisms": Mechanism.objects.published(),
-        "symptoms": Symptom.objects.all(),
+        "symptoms": Symptom.objects.published(),
         "search_form": SearchForm(),
     }
     return render(request, "conditions/home.html", context)
@@ -127,7 +127,7 @@ def condition_structured_data(request, condition):
         "url": url,
         "name": condition.name,
         "description": condition.summary,
-        "lastReviewed": condition.last_reviewed.isoformat() if condition.last_reviewed else None,
+        **review_structured_data(condition),
         "audience": {"@type": "Patient"},
         "about": {
             "@type": "MedicalCondition",
@@ -147,6 +147,20 @@ def condition_structured_data(request, condition):
                 {"@type": "MedicalSignOrSymptom", "name": symptom.name}
                 for symptom in condition.symptoms.all()
             ],
+        },
+    }
+
+
+def review_structured_data(item):
+    """schema.org's review facts, only when a named reviewer approved the page."""
+    if not item.is_reviewed:
+        return {}
+    return {
+        "lastReviewed": item.reviewed_on.isoformat(),
+        "reviewedBy": {
+            "@type": "Person",
+            "name": item.reviewed_by.name,
+            "jobTitle": item.reviewed_by.credentials,
         },
     }
 
@@ -188,14 +202,20 @@ def mechanism_detail(request, slug, *, preview=False):
 @cache_public_page(parameters=[])
 @require_safe
 def symptom_list(request):
-    return render(request, "conditions/symptom_list.html", {"symptoms": Symptom.objects.all()})
+    return render(
+        request, "conditions/symptom_list.html", {"symptoms": Symptom.objects.published()}
+    )
 
 
 @cache_public_page(parameters=[])
 @require_safe
-def symptom_detail(request, slug):
-    symptom = get_object_or_404(Symptom.objects.with_published_conditions(), slug=slug)
-    return render(request, "conditions/symptom_detail.html", {"symptom": symptom})
+def symptom_detail(request, slug, *, preview=False):
+    """A published symptom's page; the admin previews any symptom through it (preview)."""
+    symptoms = Symptom.objects.all() if preview else Symptom.objects.published()
+    symptom = get_object_or_404(symptoms.with_published_conditions(), slug=slug)
+    return render(
+        request, "conditions/symptom_detail.html", {"symptom": symptom, "preview": preview}
+    )
 
 
 def first_letter(text):
@@ -226,7 +246,7 @@ def a_to_z(request):
     ]
     entries += [
         {"name": s.name, "url": s.get_absolute_url(), "kind": "Symptom"}
-        for s in Symptom.objects.all()
+        for s in Symptom.objects.published()
     ]
     entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
     letters = [
@@ -264,7 +284,7 @@ def load_results(found):
     models = {
         site_search.CONDITION: Condition.objects.for_list(),
         site_search.MECHANISM: Mechanism.objects.published(),
-        site_search.SYMPTOM: Symptom.objects.all(),
+        site_search.SYMPTOM: Symptom.objects.published(),
     }
     wanted = {kind: [doc.pk for _, doc in found if doc.kind == kind] for kind in models}
     loaded = {kind: models[kind].in_bulk(pks) if pks else {} for kind, pks in wanted.items()}

@@ -1,11 +1,10 @@
 """Factories for test data; the real content lives in fixtures/ and is used where it matters."""
 
-import datetime
-
 import factory
 from django.contrib.auth import get_user_model
 
 from conditions import models
+from editorial.models import Reviewer
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -47,11 +46,7 @@ class SymptomFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"tingling-{n}")
     clinical_term = "paraesthesia"
     description = "A feeling of pins and needles."
-
-
-def _reviewed_dates():
-    today = datetime.date.today()
-    return today - datetime.timedelta(days=10), today + datetime.timedelta(days=355)
+    status = models.Status.PUBLISHED
 
 
 class MechanismFactory(factory.django.DjangoModelFactory):
@@ -64,8 +59,6 @@ class MechanismFactory(factory.django.DjangoModelFactory):
     explanation = "Immune cells attack the nerve."
     nerve_site = models.NerveSite.AXON
     status = models.Status.PUBLISHED
-    last_reviewed = factory.LazyFunction(lambda: _reviewed_dates()[0])
-    next_review_due = factory.LazyFunction(lambda: _reviewed_dates()[1])
 
 
 class ConditionFactory(factory.django.DjangoModelFactory):
@@ -87,8 +80,6 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     neuropathy_frequency = models.Frequency.OCCASIONAL
     affects_sensory = True
     status = models.Status.PUBLISHED
-    last_reviewed = factory.LazyFunction(lambda: _reviewed_dates()[0])
-    next_review_due = factory.LazyFunction(lambda: _reviewed_dates()[1])
 
     @factory.post_generation
     def references(self, create, extracted, **kwargs):
@@ -99,3 +90,26 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     def codes(self, create, extracted, **kwargs):
         if create and extracted:
             self.codes.add(*extracted)
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    """A medical reviewer, with the staff account that reviews as them."""
+
+    class Meta:
+        model = Reviewer
+        django_get_or_create = ["slug"]
+
+    slug = factory.Sequence(lambda n: f"reviewer-{n}")
+    name = factory.Sequence(lambda n: f"Dr A. Example {n}")
+    credentials = "consultant neurologist"
+    user = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.GlossaryTerm
+
+    term = factory.Sequence(lambda n: f"Term {n}")
+    slug = factory.Sequence(lambda n: f"term-{n}")
+    definition = "A short plain definition."
+    status = models.Status.PUBLISHED

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conditions.models import Condition, Mechanism, Status
-from conditions.readability import SUMMARY_MAX_GRADE, score
+from editorial.readability import SUMMARY_MAX_GRADE, score
 from tests import factories
 from tests.test_admin_editorial import change_url, condition_form_data
 
@@ -79,9 +79,8 @@ def test_saving_hard_text_warns(client, reviewer):
     response = client.post(
         change_url(condition), condition_form_data(condition, summary=HARD), follow=True
     )
-    assert "Hard to read (above grade 8 for summaries, 10 for sections): Summary." in [
-        str(message) for message in response.context["messages"]
-    ]
+    messages = [str(message) for message in response.context["messages"]]
+    assert any(message.startswith("Hard to read: Summary (grade") for message in messages)
 
 
 # --- review cycle ------------------------------------------------------------------------
@@ -91,12 +90,12 @@ def test_dashboard_lists_overdue_due_soon_and_waiting(client, reviewer):
     today = timezone.localdate()
     factories.ConditionFactory(
         name="Overdue condition",
-        last_reviewed=today - datetime.timedelta(days=400),
+        reviewed_on=today - datetime.timedelta(days=400),
         next_review_due=today - datetime.timedelta(days=5),
     )
     factories.MechanismFactory(
         name="Due-soon mechanism",
-        last_reviewed=today - datetime.timedelta(days=300),
+        reviewed_on=today - datetime.timedelta(days=300),
         next_review_due=today + datetime.timedelta(days=10),
     )
     factories.ConditionFactory(name="Waiting condition", status=Status.IN_REVIEW)
@@ -117,7 +116,7 @@ def test_overdue_filter(client, reviewer):
     today = timezone.localdate()
     factories.ConditionFactory(
         name="Overdue",
-        last_reviewed=today - datetime.timedelta(days=400),
+        reviewed_on=today - datetime.timedelta(days=400),
         next_review_due=today - datetime.timedelta(days=1),
     )
     factories.ConditionFactory(name="Current")
@@ -130,7 +129,8 @@ def test_overdue_filter(client, reviewer):
 
 
 def coded_condition(**kwargs):
-    """A published condition complete enough to be saved as published again."""
+    """A draft condition complete enough to publish (a live one is edited by proposal)."""
+    kwargs.setdefault("status", Status.DRAFT)
     return factories.ConditionFactory(codes=[factories.ClinicalCodeFactory(code="G61.0")], **kwargs)
 
 
@@ -182,7 +182,7 @@ def test_one_click_revert_brings_back_text_and_links(client, reviewer):
     condition.refresh_from_db()
     assert condition.summary == "The first summary."
     assert list(condition.references.all()) == [first_reference]
-    assert condition.status == Status.PUBLISHED
+    assert condition.status == Status.DRAFT
     assert condition.history.first().history_user == reviewer
 
 
@@ -226,7 +226,7 @@ def bulk_conditions(count, start=0):
             summary=EASY if n % 2 else HARD,
             treatment=EASY,
             status=Status.PUBLISHED,
-            last_reviewed=today,
+            reviewed_on=today,
             next_review_due=today + datetime.timedelta(days=300),
         )
         for n in range(count)

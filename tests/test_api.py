@@ -28,8 +28,7 @@ LIST_FIELDS = {
     "symptoms",
     "codes",
     "references",
-    "last_reviewed",
-    "next_review_due",
+    "review",
 }
 
 

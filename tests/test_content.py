@@ -23,7 +23,7 @@ from conditions.models import (
     Reference,
     Symptom,
 )
-from conditions.readability import SECTION_MAX_GRADE, SUMMARY_MAX_GRADE, score
+from editorial.readability import SECTION_MAX_GRADE, SUMMARY_MAX_GRADE, score
 
 CONTENT_MODELS = [Condition, Mechanism, Symptom, Reference, ClinicalCode, Alias, ConditionMechanism]
 
@@ -83,8 +83,7 @@ def test_every_published_item_passes_the_publishing_rules(content):
     for item in [*Condition.objects.published(), *Mechanism.objects.published()]:
         assert item.publication_problems() == [], item
         item.full_clean()
-        assert item.reviewer is None
-        assert item.next_review_due > item.last_reviewed
+        assert not item.is_reviewed  # the shipped content invents no reviewer
 
 
 def test_every_code_is_well_formed_for_its_system(content):

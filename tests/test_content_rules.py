@@ -26,7 +26,7 @@ from conditions.models import (
     Onset,
     Symptom,
 )
-from conditions.readability import SECTION_MAX_GRADE, SUMMARY_MAX_GRADE, score
+from editorial.readability import SECTION_MAX_GRADE, SUMMARY_MAX_GRADE, score
 from tests.factories import ConditionFactory, SymptomFactory
 
 pytestmark = pytest.mark.django_db

@@ -88,6 +88,8 @@ def test_a_rolled_back_savepoint_leaves_the_rest_of_the_transaction_bumping(cond
 
 
 def test_an_admin_save_with_inlines_bumps_once(client, condition):
+    Condition.objects.filter(pk=condition.pk).update(status="draft")
+    condition.refresh_from_db()
     mechanism = MechanismFactory()
     client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
     data = condition_form_data(condition, summary="Edited in the admin.")
@@ -108,3 +110,16 @@ def test_an_admin_save_with_inlines_bumps_once(client, condition):
 
     assert bumps_during(save) == 1
     assert condition.aliases.get().name == "SLE"
+
+
+def test_a_proposed_change_to_a_live_page_bumps_nothing(client, condition):
+    """Nothing public changed, so no cached page is thrown away."""
+    client.force_login(get_user_model().objects.create_superuser("admin", "a@example.org", "pw"))
+    data = condition_form_data(condition, summary="Proposed words.", change_summary="Wording")
+    data.pop("status")
+    url = reverse("admin:conditions_condition_change", args=[condition.pk])
+
+    def propose():
+        assert client.post(url, data).status_code == 302
+
+    assert bumps_during(propose) == 0

@@ -91,7 +91,7 @@ def test_bad_field_value_names_the_record_and_the_value(fixture_copy):
 
     def impossible_date(records):
         condition = nth_of_model(records, "conditions.condition", 2)
-        condition["fields"]["last_reviewed"] = "31/02/2025"
+        condition["fields"]["next_review_due"] = "31/02/2025"
         broken["slug"] = condition["fields"]["slug"]
 
     fixture_copy("05_conditions.json", impossible_date)

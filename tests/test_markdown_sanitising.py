@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils.safestring import SafeString
 
-from conditions.markdown import (
+from editorial.markdown import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     ALLOWED_URL_SCHEMES,

@@ -3,7 +3,6 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from conditions.markdown import markdown_to_text, render_markdown
 from conditions.models import (
     CONDITION_SECTIONS,
     QUESTIONS_HEADING,
@@ -17,6 +16,7 @@ from conditions.models import (
     Reference,
     Symptom,
 )
+from editorial.markdown import markdown_to_text, render_markdown
 
 from .lookup import Match
 
@@ -45,6 +45,27 @@ class ClinicalCodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClinicalCode
         fields = ["system", "code", "display"]
+
+
+class ReviewerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    credentials = serializers.CharField()
+
+
+class ReviewSerializer(serializers.Serializer):
+    """Whether a named medical reviewer approved the content, who, and when: never claimed
+    for content that has not had clinical review."""
+
+    reviewed = serializers.BooleanField(source="is_reviewed")
+    reviewed_on = serializers.DateField(allow_null=True)
+    reviewed_by = ReviewerSerializer(allow_null=True)
+    next_review_due = serializers.DateField(allow_null=True)
+
+    def to_representation(self, item):
+        data = super().to_representation(item)
+        if not item.is_reviewed:
+            data.update(reviewed_on=None, reviewed_by=None)
+        return data
 
 
 class PatternSerializer(serializers.ModelSerializer):
@@ -91,6 +112,7 @@ def _section(key, heading, markdown):
 
 class ConditionSerializer(serializers.ModelSerializer):
     url = PageURLField()
+    review = ReviewSerializer(source="*", read_only=True)
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     patterns = PatternSerializer(many=True, read_only=True)
     fibres = serializers.ListField(child=serializers.ChoiceField(choices=Fibre.choices))
@@ -119,8 +141,7 @@ class ConditionSerializer(serializers.ModelSerializer):
             "symptoms",
             "codes",
             "references",
-            "last_reviewed",
-            "next_review_due",
+            "review",
         ]
 
 
@@ -165,6 +186,7 @@ class LookupResultSerializer(ConditionSerializer):
 
 class MechanismSerializer(serializers.ModelSerializer):
     url = PageURLField()
+    review = ReviewSerializer(source="*", read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -176,8 +198,7 @@ class MechanismSerializer(serializers.ModelSerializer):
             "url",
             "nerve_site",
             "references",
-            "last_reviewed",
-            "next_review_due",
+            "review",
         ]
 
 
@@ -206,10 +227,11 @@ class MechanismDetailSerializer(MechanismSerializer):
 
 class SymptomSerializer(serializers.ModelSerializer):
     url = PageURLField()
+    review = ReviewSerializer(source="*", read_only=True)
 
     class Meta:
         model = Symptom
-        fields = ["slug", "name", "clinical_term", "description", "url"]
+        fields = ["slug", "name", "clinical_term", "description", "url", "review"]
 
 
 class SymptomDetailSerializer(SymptomSerializer):

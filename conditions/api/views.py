@@ -263,7 +263,11 @@ class MechanismViewSet(PublicReadOnlyViewSet):
     """Published mechanisms: the ways the immune system harms peripheral nerves."""
 
     def get_queryset(self):
-        mechanisms = Mechanism.objects.published().prefetch_related("references")
+        mechanisms = (
+            Mechanism.objects.published()
+            .select_related("reviewed_by")
+            .prefetch_related("references")
+        )
         if self.action == "retrieve":
             return mechanisms.with_published_condition_links()
         return mechanisms
@@ -281,8 +285,8 @@ class SymptomViewSet(PublicReadOnlyViewSet):
 
     def get_queryset(self):
         if self.action == "retrieve":
-            return Symptom.objects.with_published_conditions()
-        return Symptom.objects.all()
+            return Symptom.objects.published().with_published_conditions()
+        return Symptom.objects.published().select_related("reviewed_by")
 
     serializer_class = serializers.SymptomSerializer
     detail_serializer_class = serializers.SymptomDetailSerializer

@@ -137,7 +137,7 @@ def build_index():
     for mechanism in Mechanism.objects.published():
         body = f"{mechanism.summary} {mechanism.explanation}"
         index.add(MECHANISM, mechanism.pk, mechanism.name, [mechanism.name], body)
-    for symptom in Symptom.objects.all():
+    for symptom in Symptom.objects.published():
         titles = [symptom.name, symptom.clinical_term]
         index.add(SYMPTOM, symptom.pk, symptom.name, titles, symptom.description)
     return index.finish()

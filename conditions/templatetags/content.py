@@ -1,6 +1,6 @@
 from django import template
 
-from conditions.markdown import render_markdown
+from editorial.markdown import render_markdown
 
 register = template.Library()
 

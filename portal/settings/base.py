@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "axes",
     "sitecache",
     "ops",
+    "editorial",
     "conditions",
 ]
 

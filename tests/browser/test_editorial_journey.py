@@ -22,6 +22,7 @@ def people(transactional_db):
     editor.groups.add(Group.objects.get(name="Editors"))
     reviewer = factories.UserFactory(username="rita", is_staff=True, password=PASSWORD)
     reviewer.groups.add(Group.objects.get(name="Medical reviewers"))
+    factories.ReviewerFactory(user=reviewer, name="Dr Rita Example", credentials="neurologist")
     factories.ClinicalCodeFactory(code="G61.0", display="Guillain-Barre syndrome")
     factories.ReferenceFactory(title="Guillain-Barré syndrome fact sheet")
     return editor, reviewer
@@ -93,8 +94,6 @@ def test_editor_drafts_and_submits_reviewer_publishes(page, live_server, people,
     page.goto(f"{base}{reverse('admin:index')}")
     expect(page.locator("#review-waiting")).to_contain_text("Guillain-Barré syndrome")
     page.goto(f"{base}{CHANGELIST}")
-    run_action(page, "Guillain-Barré syndrome", "Mark reviewed today")
-    expect(page.locator(".messagelist")).to_contain_text("marked reviewed today")
     run_action(page, "Guillain-Barré syndrome", "Publish")
     expect(page.locator(".messagelist")).to_contain_text("1 published")
     screenshot("editorial-journey-published")
@@ -102,5 +101,54 @@ def test_editor_drafts_and_submits_reviewer_publishes(page, live_server, people,
     # The public page is there.
     page.goto(f"{base}{condition.get_absolute_url()}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Guillain-Barré syndrome")
+    expect(page.get_by_text("Medically reviewed by Dr Rita Example, neurologist")).to_be_visible()
     condition.refresh_from_db()
     assert condition.status == Status.PUBLISHED
+
+
+def test_a_change_to_a_live_page_goes_live_when_a_reviewer_approves(
+    page, live_server, people, screenshot
+):
+    base = live_server.url
+    condition = factories.ConditionFactory(
+        name="Lupus",
+        slug="lupus",
+        summary="The approved summary.",
+        codes=[factories.ClinicalCodeFactory(code="M32.10")],
+    )
+    change = f"{base}{reverse('admin:conditions_condition_change', args=[condition.pk])}"
+
+    # The editor changes the live page: it becomes a proposal, and the page stays as it was.
+    log_in(page, base, "eddie")
+    page.goto(change)
+    expect(page.get_by_text("This page is live")).to_be_visible()
+    page.get_by_label("Summary:").fill("The new summary is short and clear.")
+    page.get_by_label("What changed (one line):").fill("A plainer summary")
+    page.get_by_role("button", name="Save and send for review").click()
+    expect(page.locator(".messagelist")).to_contain_text("sent to a medical reviewer")
+    screenshot("editorial-journey-proposal")
+    # A visitor with a browser of their own (no shared HTTP cache with later visits).
+    visitor = page.context.browser.new_context().new_page()
+    visitor.goto(f"{base}/conditions/lupus/")
+    expect(visitor.get_by_text("The approved summary.")).to_be_visible()
+    log_out(page)
+
+    # The reviewer finds it waiting, reads the change in words and approves it.
+    log_in(page, base, "rita")
+    page.goto(f"{base}{reverse('admin:index')}")
+    page.locator("#review-proposals").get_by_role("link").click()
+    expect(page.get_by_role("rowheader", name="Summary")).to_be_visible()
+    expect(page.locator("td ins").first).to_contain_text("new")
+    screenshot("editorial-journey-review-the-change")
+    page.get_by_role("button", name="Approve: make it live").click()
+    expect(page.locator(".messagelist")).to_contain_text("Approved: the change is live")
+
+    # The public page has the new text, reviewed by name, for the next visitor.
+    visitor.close()
+    visitor = page.context.browser.new_context().new_page()
+    visitor.goto(f"{base}/conditions/lupus/")
+    expect(visitor.get_by_text("The new summary is short and clear.")).to_be_visible()
+    expect(
+        visitor.get_by_text("Medically reviewed by Dr Rita Example, neurologist")
+    ).to_be_visible()
+    visitor.close()

@@ -1,5 +1,6 @@
 """Write all content as natural-key fixtures, in the fixtures/ layout, for `load_content`."""
 
+import json
 from pathlib import Path
 
 from django.conf import settings
@@ -18,10 +19,12 @@ from conditions.models import (
     Reference,
     Symptom,
 )
+from editorial.models import Reviewer
 
 # One file per model, in an order where every file only refers to files before it.
 # History tables are not content and are never exported.
 CONTENT_FILES = [
+    ("00_reviewers.json", Reviewer),
     ("00_neuropathy_patterns.json", NeuropathyPattern),
     ("01_references.json", Reference),
     ("02_codes.json", ClinicalCode),
@@ -34,22 +37,33 @@ CONTENT_FILES = [
 ]
 
 
-def serialize(queryset):
-    # Natural keys throughout, so the files load into any database whatever its ids.
-    return serializers.serialize(
-        "json",
-        queryset.order_by("pk"),
-        indent=1,
-        ensure_ascii=False,
-        use_natural_foreign_keys=True,
-        use_natural_primary_keys=True,
+# A reviewer's staff account is not content: a restored reviewer is linked to an account anew.
+EXPORTED_FIELDS = {Reviewer: ["slug", "name", "credentials", "version"]}
+
+
+def records(model):
+    """The model's rows as fixture records, natural keys throughout, so they load into any
+    database whatever its ids."""
+    return json.loads(
+        serializers.serialize(
+            "json",
+            model._default_manager.order_by("pk"),
+            fields=EXPORTED_FIELDS.get(model),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )
     )
+
+
+def as_text(rows):
+    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
 
 
 class Command(BaseCommand):
     help = (
         "Export all content as natural-key fixtures (one file per model, like fixtures/), "
-        "or as one file when --output ends in .json. Reviewers are referred to by username."
+        "or as one file when --output ends in .json. Reviewers are exported by name, without "
+        "their staff accounts."
     )
 
     def add_arguments(self, parser):
@@ -79,21 +93,11 @@ class Command(BaseCommand):
         written = []
         for name, model in CONTENT_FILES:
             path = directory / name
-            path.write_text(serialize(model._default_manager.all()) + "\n", encoding="utf-8")
+            path.write_text(as_text(records(model)), encoding="utf-8")
             written.append(path)
         return written
 
     def _write_one_file(self, path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        objects = []
-        for _, model in CONTENT_FILES:
-            objects.extend(model._default_manager.order_by("pk"))
-        text = serializers.serialize(
-            "json",
-            objects,
-            indent=1,
-            ensure_ascii=False,
-            use_natural_foreign_keys=True,
-            use_natural_primary_keys=True,
-        )
-        path.write_text(text + "\n", encoding="utf-8")
+        rows = [row for _, model in CONTENT_FILES for row in records(model)]
+        path.write_text(as_text(rows), encoding="utf-8")

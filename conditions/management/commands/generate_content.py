@@ -156,7 +156,6 @@ class Command(BaseCommand):
         today = datetime.date.today()
         reviewed = {
             "status": Status.PUBLISHED,
-            "last_reviewed": today - datetime.timedelta(days=30),
             "next_review_due": today + datetime.timedelta(days=335),
         }
         tag = f"s{seed}"
@@ -187,6 +186,7 @@ class Command(BaseCommand):
                 slug=f"synthetic-{tag}-symptom-{n}",
                 clinical_term=rng.choice(WORDS),
                 description=paragraph(rng, 2),
+                status=Status.PUBLISHED,
             )
             for n in range(SYMPTOMS)
         )

@@ -1,39 +1,11 @@
 """Readable differences between recorded versions, and bringing an earlier version back."""
 
-import difflib
-import re
-
 from django.db import transaction
-from django.utils.html import format_html_join
 
-# Editorial state is not content: a revert never publishes, unpublishes or re-dates an item.
-NOT_REVERTED = {
-    "id",
-    "status",
-    "last_reviewed",
-    "next_review_due",
-    "reviewer",
-    "version",
-    "created",
-    "updated",
-}
+from .models import Proposal, Status, TransitionRefused
+from .snapshots import apply, snapshot, word_diff
+
 NOT_COMPARED = {"version", "updated"}
-_WORDS = re.compile(r"\s+|[^\s]+")
-
-
-def word_diff(old, new):
-    """HTML of `new` against `old`, word by word, with <del> and <ins> (all text escaped)."""
-    old_words, new_words = _WORDS.findall(old or ""), _WORDS.findall(new or "")
-    parts = []
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for op, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if op in {"replace", "delete"}:
-            parts.append(("del", "".join(old_words[old_start:old_end])))
-        if op in {"replace", "insert"}:
-            parts.append(("ins", "".join(new_words[new_start:new_end])))
-        if op == "equal":
-            parts.append(("span", "".join(old_words[old_start:old_end])))
-    return format_html_join("", "<{0}>{1}</{0}>", parts)
 
 
 def _related_names(model, ids):
@@ -67,21 +39,32 @@ def describe_changes(record, older):
 
 
 def revert(record, user):
-    """Save the text and links of `record` as the newest version of its item."""
+    """Bring back the text and links of `record`: at once on a draft; as a proposed change
+    (returned) on a live item, which keeps its approved text until a reviewer approves."""
     model = record.instance_type
     old = record.instance
     with transaction.atomic():
         # Locked so a concurrent editor's save waits, then finds the version moved on.
         current = model._default_manager.select_for_update().get(pk=old.pk)
+        data = snapshot(current)
         for field in model._meta.concrete_fields:
-            if field.name not in NOT_REVERTED:
-                setattr(current, field.attname, getattr(old, field.attname))
-        current._history_user = user
-        current._change_reason = f"Reverted to the version of {record.history_date:%Y-%m-%d %H:%M}"
-        current.save()
+            if field.attname in data["fields"]:
+                data["fields"][field.attname] = field.value_to_string(old)
         for field in record._history_m2m_fields:
             through = getattr(record, field.name).model
             target = through._meta.get_field(field.m2m_reverse_field_name()).attname
-            ids = getattr(record, field.name).values_list(target, flat=True)
-            getattr(current, field.name).set(list(ids))
-    return current
+            data["many"][field.name] = sorted(
+                getattr(record, field.name).values_list(target, flat=True)
+            )
+        reason = f"Reverted to the version of {record.history_date:%Y-%m-%d %H:%M}"
+        if current.status == Status.PUBLISHED:
+            if Proposal.objects.open().of(current).exists():
+                raise TransitionRefused(
+                    "This page already has a proposed change: finish or withdraw it first."
+                )
+            return Proposal.objects.create(
+                item=current, base_version=current.version, data=data, summary=reason, author=user
+            )
+        apply(current, data)
+        current.save_as(user, reason)
+    return None

@@ -12,6 +12,9 @@ from .markdown import markdown_to_text
 # Above these Flesch-Kincaid grades the text is flagged as hard to read.
 SUMMARY_MAX_GRADE = 8
 SECTION_MAX_GRADE = 10
+# Symptom descriptions and "when to get help" are read in a hurry; definitions by anyone.
+HELP_MAX_GRADE = 8
+GLOSSARY_MAX_GRADE = 6
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ def _remember(key, result):
     if len(_local) >= _LOCAL_LIMIT:
         _local.clear()
     _local[key] = result
+
+
+def describe_too_hard(hard):
+    """Texts above their limit, as (label, grade, limit), in an editor's words."""
+    return "; ".join(f"{label} (grade {grade:g}, limit {limit})" for label, grade, limit in hard)
 
 
 def score(text):
