@@ -35,14 +35,14 @@ EDITORIAL_FIELDS = ["status", "review", "plain_language_exception", "loaded_vers
 HELP_FIELDS = ["help_emergency", "help_same_day", "help_routine"]
 
 
-class AliasInline(ProposalChildrenMixin, admin.TabularInline):
+# Stacked, not tabular: every field keeps a visible label of its own (tabular rows have none).
+class AliasInline(ProposalChildrenMixin, admin.StackedInline):
     model = Alias
     extra = 1
 
 
-class ConditionMechanismInline(ProposalChildrenMixin, admin.TabularInline):
+class ConditionMechanismInline(ProposalChildrenMixin, admin.StackedInline):
     model = ConditionMechanism
-    autocomplete_fields = ["mechanism"]
     extra = 1
 
 
@@ -70,8 +70,6 @@ class ConditionAdmin(EditorialAdmin):
     ]
     search_fields = ["name", "slug", "aliases__name", "codes__code", "codes__display"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["codes", "symptoms", "references", "related_conditions"]
-    filter_horizontal = ["patterns"]
     inlines = [AliasInline, ConditionMechanismInline]
     public_view = staticmethod(public_views.condition_detail)
     fieldsets = [
@@ -121,7 +119,6 @@ class MechanismAdmin(EditorialAdmin):
     list_filter = ["status", ReviewDueFilter, HardToReadFilter, "nerve_site"]
     search_fields = ["name", "slug", "summary"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["references"]
     public_view = staticmethod(public_views.mechanism_detail)
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary", "explanation", "nerve_site"]}),
@@ -144,7 +141,6 @@ class SymptomAdmin(EditorialAdmin):
     list_filter = ["status", "is_emergency", ReviewDueFilter, HardToReadFilter]
     search_fields = ["name", "clinical_term", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["broader"]
     public_view = staticmethod(public_views.symptom_detail)
     fieldsets = [
         (None, {"fields": ["name", "slug", "clinical_term", "description", "broader"]}),

@@ -4,6 +4,7 @@ proposed changes to live pages, plain-language scores, history and preview.
 Content admins (conditions/admin.py) subclass these and stay declarative.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -172,6 +173,16 @@ def _initial_of(model, values):
 
 class EditorialAdmin(VersionedAdmin):
     """A reviewed model: review cycle, proposals for live items, scores, history, preview."""
+
+    # Many-to-many choices as labelled checkboxes: the admin's autocomplete and two-box widgets
+    # leave their generated controls without accessible names.
+    formfield_overrides = {
+        **TEXT_AS_PLAIN_TEXT,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
+
+    class Media:
+        css = {"all": ["editorial/admin.css"]}
 
     form = EditorialForm
     actions = ["submit_for_review", "publish", "mark_reviewed_today", "archive"]

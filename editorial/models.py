@@ -102,7 +102,7 @@ class Reviewer(Versioned):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name}, {self.credentials}"
+        return ", ".join(part for part in (self.name, self.credentials) if part)
 
     def natural_key(self):
         return (self.slug,)
