@@ -365,6 +365,7 @@ class EditorialAdmin(VersionedAdmin):
             "original": obj,
             "proposal": proposal,
             "changes": changes,
+            "table_caption": "Everything this change does to the live page",
             "may_review": self.has_publish_permission(request),
             "may_edit": self.has_change_permission(request, obj),
             "hard_to_read": _hard_after(obj, proposal) if proposal else [],
