@@ -20,15 +20,18 @@ from editorial.admin import (
 from . import views as public_views
 from .models import (
     CONDITION_SECTIONS,
+    TREATMENT_SECTIONS,
     Alias,
     ClinicalCode,
     Condition,
     ConditionMechanism,
+    ConditionTreatment,
     GlossaryTerm,
     Mechanism,
     NeuropathyPattern,
     Reference,
     Symptom,
+    Treatment,
 )
 
 EDITORIAL_FIELDS = ["status", "review", "plain_language_exception", "loaded_version"]
@@ -43,6 +46,11 @@ class AliasInline(ProposalChildrenMixin, admin.StackedInline):
 
 class ConditionMechanismInline(ProposalChildrenMixin, admin.StackedInline):
     model = ConditionMechanism
+    extra = 1
+
+
+class ConditionTreatmentInline(ProposalChildrenMixin, admin.StackedInline):
+    model = ConditionTreatment
     extra = 1
 
 
@@ -70,7 +78,7 @@ class ConditionAdmin(EditorialAdmin):
     ]
     search_fields = ["name", "slug", "aliases__name", "codes__code", "codes__display"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AliasInline, ConditionMechanismInline]
+    inlines = [AliasInline, ConditionMechanismInline, ConditionTreatmentInline]
     public_view = staticmethod(public_views.condition_detail)
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary"]}),
@@ -133,6 +141,38 @@ class MechanismAdmin(EditorialAdmin):
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):
         return mechanism.condition_total
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(EditorialAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "reading_grade",
+        "condition_count",
+        "next_review_due",
+        "reviewed_by",
+        "updated",
+    ]
+    list_filter = ["status", ReviewDueFilter, HardToReadFilter, "kind"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    public_view = staticmethod(public_views.treatment_detail)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "summary"]}),
+        ("Sections", {"fields": [name for name, _ in TREATMENT_SECTIONS]}),
+        ("Plain language", {"fields": ["plain_language"]}),
+        ("Links", {"fields": ["references"]}),
+        ("Editorial", {"fields": EDITORIAL_FIELDS}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
+
+    @admin.display(description="Conditions", ordering="condition_total")
+    def condition_count(self, treatment):
+        return treatment.condition_total
 
 
 @admin.register(Symptom)

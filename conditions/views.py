@@ -9,6 +9,7 @@ through prefetches limited to published content, never through per-row look-ups.
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.db.models import CharField, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,7 +21,15 @@ from sitecache.pages import cache_public_page
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
-from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mechanism, Symptom
+from .models import (
+    QUESTIONS_HEADING,
+    Alias,
+    Condition,
+    ConditionMechanism,
+    Mechanism,
+    Symptom,
+    Treatment,
+)
 from .pagination import InvalidPage, page_of
 
 FEATURED_CONDITIONS = 6
@@ -218,6 +227,26 @@ def symptom_detail(request, slug, *, preview=False):
     )
 
 
+@cache_public_page(parameters=[])
+@require_safe
+def treatment_list(request):
+    treatments = Treatment.objects.published().only("name", "slug", "kind", "summary", "status")
+    return render(request, "conditions/treatment_list.html", {"treatments": treatments})
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def treatment_detail(request, slug, *, preview=False):
+    """A published treatment's page; the admin previews any treatment through it (preview)."""
+    treatments = Treatment.objects.all() if preview else Treatment.objects.published()
+    treatment = get_object_or_404(treatments.with_page_relations(), slug=slug)
+    return render(
+        request,
+        "conditions/treatment_detail.html",
+        {"treatment": treatment, "preview": preview},
+    )
+
+
 def first_letter(text):
     letter = site_search.normalise(text)[:1].upper()
     return letter if letter.isalpha() else "#"
@@ -240,14 +269,27 @@ def a_to_z(request):
         }
         for alias in Alias.objects.published().select_related("condition")
     ]
-    entries += [
-        {"name": m.name, "url": m.get_absolute_url(), "kind": "How nerves are damaged"}
-        for m in Mechanism.objects.published()
+    # The other kinds' names and slugs in one query (a UNION), so a new kind costs none.
+    kinds = {
+        "mechanism": ("How nerves are damaged", "conditions:mechanism-detail"),
+        "symptom": ("Symptom", "conditions:symptom-detail"),
+        "treatment": ("Treatment", "conditions:treatment-detail"),
+    }
+    named = [
+        model.objects.published()
+        .order_by()
+        .values_list("name", "slug", Value(kind, output_field=CharField()))
+        for model, kind in (
+            (Mechanism, "mechanism"),
+            (Symptom, "symptom"),
+            (Treatment, "treatment"),
+        )
     ]
-    entries += [
-        {"name": s.name, "url": s.get_absolute_url(), "kind": "Symptom"}
-        for s in Symptom.objects.published()
-    ]
+    for name, slug, kind in named[0].union(*named[1:], all=True):
+        label, url_name = kinds[kind]
+        entries.append(
+            {"name": name, "url": reverse(url_name, kwargs={"slug": slug}), "kind": label}
+        )
     entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
     letters = [
         (letter, list(group))
@@ -285,6 +327,7 @@ def load_results(found):
         site_search.CONDITION: Condition.objects.for_list(),
         site_search.MECHANISM: Mechanism.objects.published(),
         site_search.SYMPTOM: Symptom.objects.published(),
+        site_search.TREATMENT: Treatment.objects.published(),
     }
     wanted = {kind: [doc.pk for _, doc in found if doc.kind == kind] for kind in models}
     loaded = {kind: models[kind].in_bulk(pks) if pks else {} for kind, pks in wanted.items()}

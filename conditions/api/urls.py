@@ -11,6 +11,7 @@ router = DefaultRouter()
 router.register("conditions", views.ConditionViewSet, basename="condition")
 router.register("mechanisms", views.MechanismViewSet, basename="mechanism")
 router.register("symptoms", views.SymptomViewSet, basename="symptom")
+router.register("treatments", views.TreatmentViewSet, basename="treatment")
 
 app_name = "api"
 

@@ -22,6 +22,7 @@ from conditions.models import (
     Condition,
     Mechanism,
     Symptom,
+    Treatment,
 )
 from conditions.pagination import (
     CONDITIONS_PER_PAGE,
@@ -290,6 +291,25 @@ class SymptomViewSet(PublicReadOnlyViewSet):
 
     serializer_class = serializers.SymptomSerializer
     detail_serializer_class = serializers.SymptomDetailSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List published treatments"),
+    retrieve=extend_schema(
+        summary="One published treatment, with its sections and the conditions it is used for"
+    ),
+)
+class TreatmentViewSet(PublicReadOnlyViewSet):
+    """Published treatments: what each is, how it is given, its side effects, its roles."""
+
+    def get_queryset(self):
+        treatments = Treatment.objects.published()
+        if self.action == "retrieve":
+            return treatments.with_page_relations()
+        return treatments.select_related("reviewed_by").prefetch_related("references")
+
+    serializer_class = serializers.TreatmentSerializer
+    detail_serializer_class = serializers.TreatmentDetailSerializer
 
 
 LOOKUP_DESCRIPTION = """Diagnosis-code lookup for health records, like MedlinePlus Connect.

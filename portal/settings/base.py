@@ -179,6 +179,8 @@ SPECTACULAR_SETTINGS = {
         "FrequencyEnum": "conditions.models.Frequency",
         "FibreEnum": "conditions.models.Fibre",
         "CodeSystemEnum": "conditions.models.CodeSystem",
+        "MechanismRoleEnum": "conditions.models.Role",
+        "TreatmentRoleEnum": "conditions.models.TreatmentRole",
     },
 }
 
