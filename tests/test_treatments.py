@@ -2,9 +2,9 @@
 the condition filter, the A to Z, search and sitemap, and the shipped content."""
 
 import pytest
-from django.db import IntegrityError
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import IntegrityError
 from django.urls import reverse
 
 from conditions.models import (
