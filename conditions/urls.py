@@ -22,6 +22,7 @@ urlpatterns = [
     path("symptoms/<slug:slug>/", views.symptom_detail, name="symptom-detail"),
     path("treatments/", views.treatment_list, name="treatment-list"),
     path("treatments/<slug:slug>/", views.treatment_detail, name="treatment-detail"),
+    path("compare/", views.compare, name="compare"),
     path("a-z/", views.a_to_z, name="a-to-z"),
     path("search/", views.search, name="search"),
     path("about/", views.about, name="about"),

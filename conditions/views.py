@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from sitecache.pages import cache_public_page
 
+from . import comparisons
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
@@ -117,6 +118,7 @@ def condition_detail(request, slug, *, preview=False):
         "condition": condition,
         "preview": preview,
         "questions_heading": QUESTIONS_HEADING,
+        "comparisons": comparisons.curated_with(condition.slug),
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug
@@ -245,6 +247,48 @@ def treatment_detail(request, slug, *, preview=False):
         "conditions/treatment_detail.html",
         {"treatment": treatment, "preview": preview},
     )
+
+
+def compared_conditions(slugs):
+    """The published conditions to compare, in the order asked; InvalidComparison if not 2-3
+    published ones. One set of queries whatever is asked (the look-up is capped)."""
+    asked = list(dict.fromkeys(slug.strip() for slug in slugs if slug.strip()))
+    found = {
+        condition.slug: condition
+        for condition in Condition.objects.published()
+        .with_details()
+        .filter(slug__in=asked[: comparisons.MAX_COMPARED + 1])
+    }
+    if len(asked) > comparisons.MAX_COMPARED + 1:
+        found.update({slug: None for slug in asked if slug not in found})
+    ordered = comparisons.parse(asked, {slug for slug, c in found.items() if c})
+    return [found[slug] for slug in ordered]
+
+
+@cache_public_page(parameters=["condition"])
+@require_safe
+def compare(request):
+    """2 or 3 conditions side by side; without any, the comparisons people need most."""
+    asked = request.GET.getlist("condition")
+    context = {
+        "curated": comparisons.CURATED,
+        "choices": Condition.objects.for_list().order_by("name"),
+        "asked": asked,
+        "slots": range(comparisons.MAX_COMPARED),
+    }
+    if not any(slug.strip() for slug in asked):
+        return render(request, "conditions/compare.html", context)
+    try:
+        conditions = compared_conditions(asked)
+    except comparisons.InvalidComparison as invalid:
+        context["errors"] = invalid.errors
+        return render(request, "conditions/compare.html", context, status=400)
+    context.update(
+        conditions=conditions,
+        rows=comparisons.rows(conditions),
+        curated_match=comparisons.curated_for(c.slug for c in conditions),
+    )
+    return render(request, "conditions/compare.html", context)
 
 
 def first_letter(text):

@@ -295,6 +295,25 @@ class TreatmentDetailSerializer(TreatmentSerializer):
         return [_section(key, heading, text) for key, heading, text in treatment.sections()]
 
 
+class ComparisonCellSerializer(serializers.Serializer):
+    condition = serializers.CharField(help_text="The condition's slug.")
+    lines = serializers.ListField(child=serializers.CharField())
+
+
+class ComparisonRowSerializer(serializers.Serializer):
+    heading = serializers.CharField()
+    cells = ComparisonCellSerializer(many=True)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    conditions = RelatedConditionSerializer(many=True)
+    rows = ComparisonRowSerializer(many=True)
+    differences = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What tells them apart, in plain words (curated comparisons only).",
+    )
+
+
 class LookupQuerySerializer(serializers.Serializer):
     system = serializers.ChoiceField(choices=CodeSystem.choices)
     code = serializers.CharField(help_text="The code as normalised: upper case, with its dot.")
