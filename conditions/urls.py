@@ -12,6 +12,7 @@ urlpatterns = [
         views.condition_detail,
         name="condition-detail",
     ),
+    path("conditions/<slug:slug>/pack/", views.condition_pack, name="condition-pack"),
     path("mechanisms/", views.mechanism_list, name="mechanism-list"),
     path(
         "mechanisms/<slug:slug>/",

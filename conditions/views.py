@@ -9,13 +9,16 @@ through prefetches limited to published content, never through per-row look-ups.
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import CharField, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.csp import CSP, build_policy
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from editorial.markdown import markdown_to_text
 from sitecache.pages import cache_public_page
 
 from . import comparisons
@@ -127,6 +130,70 @@ def condition_detail(request, slug, *, preview=False):
         ],
     }
     return render(request, "conditions/condition_detail.html", context)
+
+
+# The appointment pack's own policy: the site's, but nothing may be fetched or submitted from
+# it, so the diary kept in the browser cannot be sent anywhere, even by a mistake in a script.
+PACK_CSP = {
+    **settings.SECURE_CSP,
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "connect-src": [CSP.NONE],
+    "form-action": [CSP.NONE],
+}
+TIMELINE_PROMPTS = [
+    "When did it start, and what was the first thing you noticed?",
+    "How did it spread or change, and how fast (hours, days, weeks, months)?",
+    "What makes it worse, and what makes it better?",
+    "Did anything happen in the weeks before it began (an infection, a vaccine, a new medicine)?",
+]
+GENERAL_QUESTIONS = [
+    "What do you think is causing my symptoms?",
+    "Which tests do I need, and what will they show?",
+    "What treatment do you suggest, and what are the side effects?",
+    "Which symptoms mean I should get help straight away?",
+    "When will I be seen again?",
+]
+
+
+def questions_in(markdown):
+    """The questions of a Markdown list, as plain lines."""
+    questions = []
+    for line in markdown_to_text(markdown).splitlines():
+        line = line.strip().lstrip("-*").strip()
+        if line:
+            questions.append(line)
+    return questions
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def condition_pack(request, slug):
+    """A printable appointment pack for a published condition, with the private diary."""
+    condition = get_object_or_404(
+        Condition.objects.published().only(
+            "name",
+            "slug",
+            "summary",
+            "questions_for_doctor",
+            "help_emergency",
+            "help_same_day",
+            "help_routine",
+            "status",
+        ),
+        slug=slug,
+    )
+    own = questions_in(condition.questions_for_doctor)
+    context = {
+        "condition": condition,
+        "questions": own + [q for q in GENERAL_QUESTIONS if q not in own],
+        "help_levels": condition.labelled_help_levels(),
+        "timeline_prompts": TIMELINE_PROMPTS,
+        "blank_rows": range(8),
+    }
+    response = render(request, "conditions/condition_pack.html", context)
+    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(PACK_CSP)
+    return response
 
 
 def condition_structured_data(request, condition):
