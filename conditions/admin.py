@@ -30,6 +30,7 @@ from .models import (
     Mechanism,
     NeuropathyPattern,
     Reference,
+    SearchTally,
     Symptom,
     Treatment,
 )
@@ -258,3 +259,36 @@ class NeuropathyPatternAdmin(admin.ModelAdmin):
     list_display = ["name", "plain_name", "position"]
     search_fields = ["name", "plain_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class FoundNothingFilter(admin.SimpleListFilter):
+    title = "result"
+    parameter_name = "found"
+
+    def lookups(self, request, model_admin):
+        return [("nothing", "Found nothing"), ("something", "Found something")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.filter(empty_searches__gt=0)
+        if self.value() == "something":
+            return queryset.filter(empty_searches=0)
+        return queryset
+
+
+@admin.register(SearchTally)
+class SearchTallyAdmin(admin.ModelAdmin):
+    """What readers searched for, per week: the searches that found nothing tell editors which
+    pages and aliases to write next. Counts only; nothing about who searched."""
+
+    list_display = ["query", "week", "searches", "empty_searches"]
+    list_filter = [FoundNothingFilter, "week"]
+    search_fields = ["query"]
+    date_hierarchy = "week"
+    ordering = ["-week", "-empty_searches", "-searches", "query"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

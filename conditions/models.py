@@ -994,6 +994,31 @@ class ConditionTreatment(models.Model):
         return TREATMENT_ROLE_ORDER.get(self.role, len(TREATMENT_ROLE_ORDER))
 
 
+class SearchTally(models.Model):
+    """How often one normalised query was searched in one week, and how often it found
+    nothing: what readers look for, for editors. Nothing about who searched is kept."""
+
+    week = models.DateField(help_text="The Monday the week starts on.")
+    query = models.CharField(max_length=100)
+    searches = models.PositiveIntegerField(default=0)
+    empty_searches = models.PositiveIntegerField("found nothing", default=0)
+
+    class Meta:
+        ordering = ["-week", "-searches", "query"]
+        verbose_name = "search count"
+        verbose_name_plural = "what readers search for"
+        constraints = [
+            models.UniqueConstraint(fields=["week", "query"], name="searchtally_one_per_week"),
+            models.CheckConstraint(
+                condition=Q(empty_searches__lte=models.F("searches")),
+                name="searchtally_empty_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.query} (week of {self.week:%d %b %Y})"
+
+
 class ContentBaseline(models.Model):
     """What `load_content` last loaded for one fixture record: a digest of its fields.
 

@@ -14,7 +14,7 @@ REVIEWED_MODELS = ["condition", "mechanism", "symptom", "glossaryterm", "treatme
 # Rows edited with a condition (its inlines) and shared rows (references and codes).
 EDITED_WITH_CONTENT = ["alias", "conditionmechanism", "conditiontreatment"]
 SHARED_MODELS = ["reference", "clinicalcode"]
-VIEW_ONLY_MODELS = ["neuropathypattern"]
+VIEW_ONLY_MODELS = ["neuropathypattern", "searchtally"]
 
 
 def _crud(models, actions):
