@@ -6,6 +6,7 @@ Every page runs a fixed number of queries whatever the amount of content: relate
 through prefetches limited to published content, never through per-row look-ups.
 """
 
+import re
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -36,6 +37,7 @@ from .models import (
 )
 from .pagination import InvalidPage, page_of
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,160}")
 FEATURED_CONDITIONS = 6
 SEARCH_RESULTS_LIMIT = 50
 # Sent by static/js/filters.js to fetch just the result list.
@@ -320,11 +322,11 @@ def compared_conditions(slugs):
     """The published conditions to compare, in the order asked; InvalidComparison if not 2-3
     published ones. One set of queries whatever is asked (the look-up is capped)."""
     asked = list(dict.fromkeys(slug.strip() for slug in slugs if slug.strip()))
+    # Only what could be a slug reaches the database (PostgreSQL refuses some characters).
+    lookup = [slug for slug in asked[: comparisons.MAX_COMPARED + 1] if SLUG.fullmatch(slug)]
     found = {
         condition.slug: condition
-        for condition in Condition.objects.published()
-        .with_details()
-        .filter(slug__in=asked[: comparisons.MAX_COMPARED + 1])
+        for condition in Condition.objects.published().with_details().filter(slug__in=lookup)
     }
     if len(asked) > comparisons.MAX_COMPARED + 1:
         found.update({slug: None for slug in asked if slug not in found})

@@ -84,6 +84,7 @@ def test_three_conditions_compare_in_the_order_asked(client, three):
         (["guillain-barre-syndrome", "guillain-barre-syndrome"], "Choose 2 or 3"),
         (["a", "b", "c", "d"], "at most 3"),
         (["<script>", "guillain-barre-syndrome"], "&lt;script&gt;"),
+        (["nul\x00byte", "guillain-barre-syndrome"], "nul"),
     ],
 )
 def test_bad_or_too_many_conditions_are_a_400_naming_them(client, three, slugs, named):
