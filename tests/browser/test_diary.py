@@ -89,8 +89,9 @@ def test_the_diary_exports_as_csv(page, pack_url):
     ]
 
 
-def test_the_diary_works_by_keyboard_alone(page, pack_url):
+def test_the_diary_works_by_keyboard_alone_and_offline(page, pack_url):
     page.goto(pack_url)
+    page.context.set_offline(True)  # once loaded, the diary needs no network
     # A date field's parts are typed in the order the locale shows them; fill sets it, and
     # Tab inside it moves between its parts, so the keyboard starts at the symptom.
     page.get_by_label("Date", exact=True).fill("2026-11-23")
