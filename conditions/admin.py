@@ -20,15 +20,19 @@ from editorial.admin import (
 from . import views as public_views
 from .models import (
     CONDITION_SECTIONS,
+    TREATMENT_SECTIONS,
     Alias,
     ClinicalCode,
     Condition,
     ConditionMechanism,
+    ConditionTreatment,
     GlossaryTerm,
     Mechanism,
     NeuropathyPattern,
     Reference,
+    SearchTally,
     Symptom,
+    Treatment,
 )
 
 EDITORIAL_FIELDS = ["status", "review", "plain_language_exception", "loaded_version"]
@@ -43,6 +47,11 @@ class AliasInline(ProposalChildrenMixin, admin.StackedInline):
 
 class ConditionMechanismInline(ProposalChildrenMixin, admin.StackedInline):
     model = ConditionMechanism
+    extra = 1
+
+
+class ConditionTreatmentInline(ProposalChildrenMixin, admin.StackedInline):
+    model = ConditionTreatment
     extra = 1
 
 
@@ -70,7 +79,7 @@ class ConditionAdmin(EditorialAdmin):
     ]
     search_fields = ["name", "slug", "aliases__name", "codes__code", "codes__display"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AliasInline, ConditionMechanismInline]
+    inlines = [AliasInline, ConditionMechanismInline, ConditionTreatmentInline]
     public_view = staticmethod(public_views.condition_detail)
     fieldsets = [
         (None, {"fields": ["name", "slug", "summary"]}),
@@ -133,6 +142,38 @@ class MechanismAdmin(EditorialAdmin):
     @admin.display(description="Conditions", ordering="condition_total")
     def condition_count(self, mechanism):
         return mechanism.condition_total
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(EditorialAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "reading_grade",
+        "condition_count",
+        "next_review_due",
+        "reviewed_by",
+        "updated",
+    ]
+    list_filter = ["status", ReviewDueFilter, HardToReadFilter, "kind"]
+    search_fields = ["name", "slug", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    public_view = staticmethod(public_views.treatment_detail)
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "summary"]}),
+        ("Sections", {"fields": [name for name, _ in TREATMENT_SECTIONS]}),
+        ("Plain language", {"fields": ["plain_language"]}),
+        ("Links", {"fields": ["references"]}),
+        ("Editorial", {"fields": EDITORIAL_FIELDS}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
+
+    @admin.display(description="Conditions", ordering="condition_total")
+    def condition_count(self, treatment):
+        return treatment.condition_total
 
 
 @admin.register(Symptom)
@@ -218,3 +259,36 @@ class NeuropathyPatternAdmin(admin.ModelAdmin):
     list_display = ["name", "plain_name", "position"]
     search_fields = ["name", "plain_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+class FoundNothingFilter(admin.SimpleListFilter):
+    title = "result"
+    parameter_name = "found"
+
+    def lookups(self, request, model_admin):
+        return [("nothing", "Found nothing"), ("something", "Found something")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.filter(empty_searches__gt=0)
+        if self.value() == "something":
+            return queryset.filter(empty_searches=0)
+        return queryset
+
+
+@admin.register(SearchTally)
+class SearchTallyAdmin(admin.ModelAdmin):
+    """What readers searched for, per week: the searches that found nothing tell editors which
+    pages and aliases to write next. Counts only; nothing about who searched."""
+
+    list_display = ["query", "week", "searches", "empty_searches"]
+    list_filter = [FoundNothingFilter, "week"]
+    search_fields = ["query"]
+    date_hierarchy = "week"
+    ordering = ["-week", "-empty_searches", "-searches", "query"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,16 @@ import django_filters
 from django import forms
 from django.db.models import Case, Count, Q, Value, When
 
-from .models import Condition, Fibre, Frequency, Mechanism, NeuropathyPattern, Onset, Symptom
+from .models import (
+    Condition,
+    Fibre,
+    Frequency,
+    Mechanism,
+    NeuropathyPattern,
+    Onset,
+    Symptom,
+    Treatment,
+)
 from .search import MAX_QUERY_LENGTH, matching_conditions, search_conditions
 
 FIBRE_FIELDS = {
@@ -50,7 +59,7 @@ class ConditionFilter(django_filters.FilterSet):
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
     )
-    # The three many-to-many filters below join through a link table, which repeats a
+    # The four many-to-many filters below join through a link table, which repeats a
     # condition matching several chosen values: django-filter adds DISTINCT when one is used
     # (its default for multiple-choice filters). No other filter needs it, and over every
     # published condition DISTINCT costs more than the rest of the list's queries together.
@@ -69,6 +78,14 @@ class ConditionFilter(django_filters.FilterSet):
         method="filter_symptoms",
         widget=forms.CheckboxSelectMultiple,
         help_text="Conditions that can cause all of these symptoms.",
+    )
+    treatment = django_filters.ModelMultipleChoiceFilter(
+        label="Treatments",
+        field_name="treatment_links__treatment__slug",
+        to_field_name="slug",
+        queryset=Treatment.objects.published(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Conditions for which any of these treatments is listed (any role).",
     )
     onset = django_filters.ChoiceFilter(
         label="How fast it starts", choices=Onset.choices, empty_label="Any speed"
@@ -109,6 +126,7 @@ class ConditionFilter(django_filters.FilterSet):
             "q",
             "mechanism",
             "symptom",
+            "treatment",
             "onset",
             "pattern",
             "fibre",

@@ -107,6 +107,13 @@ class ConditionQuerySet(ContentQuerySet, EditorialQuerySet):
                 ),
                 to_attr="published_mechanism_links",
             ),
+            Prefetch(
+                "treatment_links",
+                queryset=ConditionTreatment.objects.with_published_treatment().select_related(
+                    "treatment"
+                ),
+                to_attr="published_treatment_links",
+            ),
         )
 
     def with_page_relations(self):
@@ -232,6 +239,7 @@ class Reference(Versioned):
         return (
             self.conditions.filter(status=Status.PUBLISHED).exists()
             or self.mechanisms.filter(status=Status.PUBLISHED).exists()
+            or self.treatments.filter(status=Status.PUBLISHED).exists()
         )
 
     @property
@@ -542,7 +550,7 @@ class Condition(HelpLevels, EditorialContent):
         ("references", "Add at least one reference."),
         ("codes", "Add at least one clinical code."),
     ]
-    PROPOSAL_CHILDREN = ["aliases", "mechanism_links"]
+    PROPOSAL_CHILDREN = ["aliases", "mechanism_links", "treatment_links"]
 
     class Meta(EditorialContent.Meta):
         ordering = ["name"]
@@ -806,6 +814,209 @@ class GlossaryTerm(EditorialContent):
     def forms(self):
         """The term and every other form of it, as written."""
         return [self.term, *(form.strip() for form in self.other_forms.split(",") if form.strip())]
+
+
+class TreatmentKind(models.TextChoices):
+    MEDICINE = "medicine", "Medicine"
+    PROCEDURE = "procedure", "Procedure"
+    THERAPY = "therapy", "Therapy"
+
+
+class TreatmentQuerySet(ContentQuerySet, EditorialQuerySet):
+    def with_page_relations(self):
+        """A treatment's page: its references and its links to published conditions."""
+        return self.select_related("reviewed_by").prefetch_related(
+            "references",
+            Prefetch(
+                "condition_links",
+                queryset=ConditionTreatment.objects.with_published_condition()
+                .select_related("condition")
+                .order_by("condition__name"),
+                to_attr="published_condition_links",
+            ),
+        )
+
+
+class TreatmentManager(SlugManager.from_queryset(TreatmentQuerySet)):
+    pass
+
+
+class Treatment(EditorialContent):
+    """A treatment as patients meet it: what it is, how it is given, what to expect, its risks."""
+
+    name = models.CharField(max_length=160)
+    slug = models.SlugField(max_length=160, unique=True)
+    kind = models.CharField(max_length=10, choices=TreatmentKind, default=TreatmentKind.MEDICINE)
+    summary = models.TextField(blank=True, help_text="Two or three plain sentences.")
+    what_it_is = models.TextField("what it is", blank=True, help_text="Markdown.")
+    how_given = models.TextField(
+        "how it is given and how long it takes", blank=True, help_text="Markdown."
+    )
+    on_the_day = models.TextField("what to expect on the day", blank=True, help_text="Markdown.")
+    common_side_effects = models.TextField(
+        "common side effects", blank=True, help_text="Markdown list."
+    )
+    serious_side_effects = models.TextField(
+        "serious side effects: get help", blank=True, help_text="Markdown list."
+    )
+    questions_to_ask = models.TextField(
+        "questions to ask about it", blank=True, help_text="Markdown list, one per line."
+    )
+    references = models.ManyToManyField(Reference, blank=True, related_name="treatments")
+
+    objects = TreatmentManager()
+    history = HistoricalRecords(m2m_fields=[references])
+
+    REQUIRED_RELATIONS = [("references", "Add at least one reference.")]
+
+    class Meta(EditorialContent.Meta):
+        ordering = ["name"]
+        permissions = [("publish_treatment", "Can review, publish and archive treatments")]
+        constraints = [
+            *EditorialContent.Meta.constraints,
+            published_is_complete(EditorialContent.PUBLISHED_NEEDS),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:treatment-detail", kwargs={"slug": self.slug})
+
+    def sections(self):
+        """(field, heading, text) for each written section, in reading order."""
+        return [
+            (field, heading, getattr(self, field))
+            for field, heading in TREATMENT_SECTIONS
+            if getattr(self, field).strip()
+        ]
+
+    def scored_texts(self):
+        return [
+            ("Summary", self.summary, SUMMARY_MAX_GRADE),
+            *(
+                (heading, getattr(self, field), SECTION_MAX_GRADE)
+                for field, heading in TREATMENT_SECTIONS
+            ),
+        ]
+
+    def publication_problems(self, related=None):
+        problems = super().publication_problems(related)
+        missing = [
+            heading for field, heading in TREATMENT_SECTIONS if not getattr(self, field).strip()
+        ]
+        if missing:
+            problems.append("Write these sections: " + ", ".join(missing) + ".")
+        return problems
+
+
+TREATMENT_SECTION_FIELDS = [
+    "what_it_is",
+    "how_given",
+    "on_the_day",
+    "common_side_effects",
+    "serious_side_effects",
+    "questions_to_ask",
+]
+TREATMENT_SECTIONS = [
+    (name, capfirst(Treatment._meta.get_field(name).verbose_name))
+    for name in TREATMENT_SECTION_FIELDS
+]
+
+
+class TreatmentRole(models.TextChoices):
+    """What a treatment is for in one condition. The order is the order a page lists them."""
+
+    FIRST_LINE = "first_line", "First-line"
+    MAINTENANCE = "maintenance", "Maintenance"
+    RELAPSE = "relapse", "For relapse"
+    SECOND_LINE = "second_line", "If first-line treatment is not enough"
+    SUPPORTIVE = "supportive", "For symptoms and recovery"
+    NOT_RECOMMENDED = "not_recommended", "Not recommended"
+
+
+# Roles sort by this, not by their stored text.
+TREATMENT_ROLE_ORDER = {role: position for position, role in enumerate(TreatmentRole.values)}
+
+
+class ConditionTreatmentQuerySet(ContentQuerySet):
+    """Links between conditions and treatments; a page shows a link only if the other end is
+    published too."""
+
+    def with_published_treatment(self):
+        return self.filter(treatment__status=Status.PUBLISHED)
+
+    def with_published_condition(self):
+        return self.filter(condition__status=Status.PUBLISHED)
+
+
+class ConditionTreatmentManager(models.Manager.from_queryset(ConditionTreatmentQuerySet)):
+    def get_by_natural_key(self, condition_slug, treatment_slug):
+        return self.get(condition__slug=condition_slug, treatment__slug=treatment_slug)
+
+
+class ConditionTreatment(models.Model):
+    """How a treatment is used in a condition: its role and a short note."""
+
+    condition = models.ForeignKey(
+        Condition, on_delete=models.CASCADE, related_name="treatment_links"
+    )
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.PROTECT, related_name="condition_links"
+    )
+    role = models.CharField(max_length=20, choices=TreatmentRole)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="One plain sentence, e.g. “Within two weeks.”"
+    )
+
+    objects = ConditionTreatmentManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["treatment__name"]
+        verbose_name = "treatment link"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "treatment"], name="conditiontreatment_unique_pair"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.condition} → {self.treatment} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (*self.condition.natural_key(), *self.treatment.natural_key())
+
+    natural_key.dependencies = ["conditions.condition", "conditions.treatment"]
+
+    @property
+    def role_order(self):
+        return TREATMENT_ROLE_ORDER.get(self.role, len(TREATMENT_ROLE_ORDER))
+
+
+class SearchTally(models.Model):
+    """How often one normalised query was searched in one week, and how often it found
+    nothing: what readers look for, for editors. Nothing about who searched is kept."""
+
+    week = models.DateField(help_text="The Monday the week starts on.")
+    query = models.CharField(max_length=100)
+    searches = models.PositiveIntegerField(default=0)
+    empty_searches = models.PositiveIntegerField("found nothing", default=0)
+
+    class Meta:
+        ordering = ["-week", "-searches", "query"]
+        verbose_name = "search count"
+        verbose_name_plural = "what readers search for"
+        constraints = [
+            models.UniqueConstraint(fields=["week", "query"], name="searchtally_one_per_week"),
+            models.CheckConstraint(
+                condition=Q(empty_searches__lte=models.F("searches")),
+                name="searchtally_empty_within_total",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.query} (week of {self.week:%d %b %Y})"
 
 
 class ContentBaseline(models.Model):

@@ -10,11 +10,11 @@ EDITORS = "Editors"
 MEDICAL_REVIEWERS = "Medical reviewers"
 
 # Reviewed content: editors add and change it (a live item's change is a proposal).
-REVIEWED_MODELS = ["condition", "mechanism", "symptom", "glossaryterm"]
+REVIEWED_MODELS = ["condition", "mechanism", "symptom", "glossaryterm", "treatment"]
 # Rows edited with a condition (its inlines) and shared rows (references and codes).
-EDITED_WITH_CONTENT = ["alias", "conditionmechanism"]
+EDITED_WITH_CONTENT = ["alias", "conditionmechanism", "conditiontreatment"]
 SHARED_MODELS = ["reference", "clinicalcode"]
-VIEW_ONLY_MODELS = ["neuropathypattern"]
+VIEW_ONLY_MODELS = ["neuropathypattern", "searchtally"]
 
 
 def _crud(models, actions):

@@ -16,6 +16,8 @@ CONTENT_MODELS = [
     models.ConditionMechanism,
     models.NeuropathyPattern,
     models.GlossaryTerm,
+    models.Treatment,
+    models.ConditionTreatment,
 ]
 
 

@@ -1,40 +1,41 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Condition, Mechanism, Symptom
+from .models import Condition, Mechanism, Symptom, Treatment
 
 
-class ConditionSitemap(Sitemap):
+class ContentSitemap(Sitemap):
+    """Published rows of one model. Its items are read once as a list: the paginator then
+    counts them in Python instead of asking the database for a COUNT first."""
+
+    model = None
     changefreq = "monthly"
+
+    def items(self):
+        return list(self.model.objects.published().only("slug", "updated"))
+
+    def lastmod(self, item):
+        return item.updated
+
+
+class ConditionSitemap(ContentSitemap):
+    model = Condition
     priority = 0.8
 
-    def items(self):
-        return Condition.objects.published().only("slug", "updated")
 
-    def lastmod(self, item):
-        return item.updated
-
-
-class MechanismSitemap(Sitemap):
-    changefreq = "monthly"
+class MechanismSitemap(ContentSitemap):
+    model = Mechanism
     priority = 0.6
 
-    def items(self):
-        return Mechanism.objects.published().only("slug", "updated")
 
-    def lastmod(self, item):
-        return item.updated
-
-
-class SymptomSitemap(Sitemap):
-    changefreq = "monthly"
+class SymptomSitemap(ContentSitemap):
+    model = Symptom
     priority = 0.5
 
-    def items(self):
-        return Symptom.objects.published().only("slug", "updated")
 
-    def lastmod(self, item):
-        return item.updated
+class TreatmentSitemap(ContentSitemap):
+    model = Treatment
+    priority = 0.6
 
 
 class PageSitemap(Sitemap):
@@ -47,6 +48,7 @@ class PageSitemap(Sitemap):
             "conditions:condition-list",
             "conditions:mechanism-list",
             "conditions:symptom-list",
+            "conditions:treatment-list",
             "conditions:a-to-z",
             "conditions:about",
             "conditions:disclaimer",
@@ -61,4 +63,5 @@ SITEMAPS = {
     "conditions": ConditionSitemap,
     "mechanisms": MechanismSitemap,
     "symptoms": SymptomSitemap,
+    "treatments": TreatmentSitemap,
 }

@@ -12,6 +12,7 @@ urlpatterns = [
         views.condition_detail,
         name="condition-detail",
     ),
+    path("conditions/<slug:slug>/pack/", views.condition_pack, name="condition-pack"),
     path("mechanisms/", views.mechanism_list, name="mechanism-list"),
     path(
         "mechanisms/<slug:slug>/",
@@ -20,6 +21,9 @@ urlpatterns = [
     ),
     path("symptoms/", views.symptom_list, name="symptom-list"),
     path("symptoms/<slug:slug>/", views.symptom_detail, name="symptom-detail"),
+    path("treatments/", views.treatment_list, name="treatment-list"),
+    path("treatments/<slug:slug>/", views.treatment_detail, name="treatment-detail"),
+    path("compare/", views.compare, name="compare"),
     path("a-z/", views.a_to_z, name="a-to-z"),
     path("search/", views.search, name="search"),
     path("about/", views.about, name="about"),

@@ -6,23 +6,38 @@ Every page runs a fixed number of queries whatever the amount of content: relate
 through prefetches limited to published content, never through per-row look-ups.
 """
 
+import re
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.db.models import CharField, Value
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.csp import CSP, build_policy
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from editorial.markdown import markdown_to_text
 from sitecache.pages import cache_public_page
 
+from . import comparisons
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
-from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mechanism, Symptom
+from .models import (
+    QUESTIONS_HEADING,
+    Alias,
+    Condition,
+    ConditionMechanism,
+    Mechanism,
+    Symptom,
+    Treatment,
+)
 from .pagination import InvalidPage, page_of
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,160}")
 FEATURED_CONDITIONS = 6
 SEARCH_RESULTS_LIMIT = 50
 # Sent by static/js/filters.js to fetch just the result list.
@@ -108,6 +123,7 @@ def condition_detail(request, slug, *, preview=False):
         "condition": condition,
         "preview": preview,
         "questions_heading": QUESTIONS_HEADING,
+        "comparisons": comparisons.curated_with(condition.slug),
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug
@@ -116,6 +132,70 @@ def condition_detail(request, slug, *, preview=False):
         ],
     }
     return render(request, "conditions/condition_detail.html", context)
+
+
+# The appointment pack's own policy: the site's, but nothing may be fetched or submitted from
+# it, so the diary kept in the browser cannot be sent anywhere, even by a mistake in a script.
+PACK_CSP = {
+    **settings.SECURE_CSP,
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "connect-src": [CSP.NONE],
+    "form-action": [CSP.NONE],
+}
+TIMELINE_PROMPTS = [
+    "When did it start, and what was the first thing you noticed?",
+    "How did it spread or change, and how fast (hours, days, weeks, months)?",
+    "What makes it worse, and what makes it better?",
+    "Did anything happen in the weeks before it began (an infection, a vaccine, a new medicine)?",
+]
+GENERAL_QUESTIONS = [
+    "What do you think is causing my symptoms?",
+    "Which tests do I need, and what will they show?",
+    "What treatment do you suggest, and what are the side effects?",
+    "Which symptoms mean I should get help straight away?",
+    "When will I be seen again?",
+]
+
+
+def questions_in(markdown):
+    """The questions of a Markdown list, as plain lines."""
+    questions = []
+    for line in markdown_to_text(markdown).splitlines():
+        line = line.strip().lstrip("-*").strip()
+        if line:
+            questions.append(line)
+    return questions
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def condition_pack(request, slug):
+    """A printable appointment pack for a published condition, with the private diary."""
+    condition = get_object_or_404(
+        Condition.objects.published().only(
+            "name",
+            "slug",
+            "summary",
+            "questions_for_doctor",
+            "help_emergency",
+            "help_same_day",
+            "help_routine",
+            "status",
+        ),
+        slug=slug,
+    )
+    own = questions_in(condition.questions_for_doctor)
+    context = {
+        "condition": condition,
+        "questions": own + [q for q in GENERAL_QUESTIONS if q not in own],
+        "help_levels": condition.labelled_help_levels(),
+        "timeline_prompts": TIMELINE_PROMPTS,
+        "blank_rows": range(8),
+    }
+    response = render(request, "conditions/condition_pack.html", context)
+    response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(PACK_CSP)
+    return response
 
 
 def condition_structured_data(request, condition):
@@ -218,6 +298,68 @@ def symptom_detail(request, slug, *, preview=False):
     )
 
 
+@cache_public_page(parameters=[])
+@require_safe
+def treatment_list(request):
+    treatments = Treatment.objects.published().only("name", "slug", "kind", "summary", "status")
+    return render(request, "conditions/treatment_list.html", {"treatments": treatments})
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def treatment_detail(request, slug, *, preview=False):
+    """A published treatment's page; the admin previews any treatment through it (preview)."""
+    treatments = Treatment.objects.all() if preview else Treatment.objects.published()
+    treatment = get_object_or_404(treatments.with_page_relations(), slug=slug)
+    return render(
+        request,
+        "conditions/treatment_detail.html",
+        {"treatment": treatment, "preview": preview},
+    )
+
+
+def compared_conditions(slugs):
+    """The published conditions to compare, in the order asked; InvalidComparison if not 2-3
+    published ones. One set of queries whatever is asked (the look-up is capped)."""
+    asked = list(dict.fromkeys(slug.strip() for slug in slugs if slug.strip()))
+    # Only what could be a slug reaches the database (PostgreSQL refuses some characters).
+    lookup = [slug for slug in asked[: comparisons.MAX_COMPARED + 1] if SLUG.fullmatch(slug)]
+    found = {
+        condition.slug: condition
+        for condition in Condition.objects.published().with_details().filter(slug__in=lookup)
+    }
+    if len(asked) > comparisons.MAX_COMPARED + 1:
+        found.update({slug: None for slug in asked if slug not in found})
+    ordered = comparisons.parse(asked, {slug for slug, c in found.items() if c})
+    return [found[slug] for slug in ordered]
+
+
+@cache_public_page(parameters=["condition"])
+@require_safe
+def compare(request):
+    """2 or 3 conditions side by side; without any, the comparisons people need most."""
+    asked = request.GET.getlist("condition")
+    context = {
+        "curated": comparisons.CURATED,
+        "choices": Condition.objects.for_list().order_by("name"),
+        "asked": asked,
+        "slots": range(comparisons.MAX_COMPARED),
+    }
+    if not any(slug.strip() for slug in asked):
+        return render(request, "conditions/compare.html", context)
+    try:
+        conditions = compared_conditions(asked)
+    except comparisons.InvalidComparison as invalid:
+        context["errors"] = invalid.errors
+        return render(request, "conditions/compare.html", context, status=400)
+    context.update(
+        conditions=conditions,
+        rows=comparisons.rows(conditions),
+        curated_match=comparisons.curated_for(c.slug for c in conditions),
+    )
+    return render(request, "conditions/compare.html", context)
+
+
 def first_letter(text):
     letter = site_search.normalise(text)[:1].upper()
     return letter if letter.isalpha() else "#"
@@ -240,14 +382,27 @@ def a_to_z(request):
         }
         for alias in Alias.objects.published().select_related("condition")
     ]
-    entries += [
-        {"name": m.name, "url": m.get_absolute_url(), "kind": "How nerves are damaged"}
-        for m in Mechanism.objects.published()
+    # The other kinds' names and slugs in one query (a UNION), so a new kind costs none.
+    kinds = {
+        "mechanism": ("How nerves are damaged", "conditions:mechanism-detail"),
+        "symptom": ("Symptom", "conditions:symptom-detail"),
+        "treatment": ("Treatment", "conditions:treatment-detail"),
+    }
+    named = [
+        model.objects.published()
+        .order_by()
+        .values_list("name", "slug", Value(kind, output_field=CharField()))
+        for model, kind in (
+            (Mechanism, "mechanism"),
+            (Symptom, "symptom"),
+            (Treatment, "treatment"),
+        )
     ]
-    entries += [
-        {"name": s.name, "url": s.get_absolute_url(), "kind": "Symptom"}
-        for s in Symptom.objects.published()
-    ]
+    for name, slug, kind in named[0].union(*named[1:], all=True):
+        label, url_name = kinds[kind]
+        entries.append(
+            {"name": name, "url": reverse(url_name, kwargs={"slug": slug}), "kind": label}
+        )
     entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
     letters = [
         (letter, list(group))
@@ -285,6 +440,7 @@ def load_results(found):
         site_search.CONDITION: Condition.objects.for_list(),
         site_search.MECHANISM: Mechanism.objects.published(),
         site_search.SYMPTOM: Symptom.objects.published(),
+        site_search.TREATMENT: Treatment.objects.published(),
     }
     wanted = {kind: [doc.pk for _, doc in found if doc.kind == kind] for kind in models}
     loaded = {kind: models[kind].in_bulk(pks) if pks else {} for kind, pks in wanted.items()}

@@ -113,3 +113,26 @@ class GlossaryTermFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"term-{n}")
     definition = "A short plain definition."
     status = models.Status.PUBLISHED
+
+
+class TreatmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Treatment
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Treatment {n}")
+    slug = factory.Sequence(lambda n: f"treatment-{n}")
+    kind = models.TreatmentKind.MEDICINE
+    summary = "A medicine that calms the immune system."
+    what_it_is = "A medicine made from donor blood."
+    how_given = "Through a drip into a vein, over a few hours."
+    on_the_day = "A nurse puts a thin tube into a vein."
+    common_side_effects = "- Headache"
+    serious_side_effects = "- Trouble breathing"
+    questions_to_ask = "- How soon will it help?"
+    status = models.Status.PUBLISHED
+
+    @factory.post_generation
+    def references(self, create, extracted, **kwargs):
+        if create:
+            self.references.add(*(extracted or [ReferenceFactory()]))

@@ -75,7 +75,7 @@ def condition_form_data(condition=None, **overrides):
     for flag in ("affects_sensory", "affects_motor", "affects_autonomic", "is_emergency"):
         if getattr(condition, flag):
             data[flag] = "on"
-    for prefix in ("aliases", "mechanism_links"):
+    for prefix in ("aliases", "mechanism_links", "treatment_links"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

@@ -37,6 +37,7 @@ def api_schema(db, wsgi_keeps_the_test_connection):
     mechanism = factories.MechanismFactory(slug="immune-complexes")
     factories.MechanismFactory(slug="draft-only", status=models.Status.DRAFT)
     symptom = factories.SymptomFactory(slug="numbness")
+    treatment = factories.TreatmentFactory(slug="ivig")
     for number, code in enumerate(["M32.14", "G61.0", "M35.0"]):
         condition = factories.ConditionFactory(
             slug=f"condition-{number}",
@@ -49,6 +50,9 @@ def api_schema(db, wsgi_keeps_the_test_connection):
         models.ConditionMechanism.objects.create(
             condition=condition, mechanism=mechanism, evidence=models.Evidence.STRONG
         )
+        models.ConditionTreatment.objects.create(
+            condition=condition, treatment=treatment, role=models.TreatmentRole.FIRST_LINE
+        )
     return schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 
@@ -59,6 +63,8 @@ KNOWN_GOOD = {
     "/api/v1/conditions/{slug}/": [{"path_parameters": {"slug": "condition-1"}}],
     "/api/v1/mechanisms/{slug}/": [{"path_parameters": {"slug": "immune-complexes"}}],
     "/api/v1/symptoms/{slug}/": [{"path_parameters": {"slug": "numbness"}}],
+    "/api/v1/treatments/{slug}/": [{"path_parameters": {"slug": "ivig"}}],
+    "/api/v1/compare/": [{"query": {"condition": ["condition-0", "condition-1"]}}],
     "/api/v1/lookup/": [
         {"query": {"system": "icd10cm", "code": "m321"}},
         {"query": {"system": "snomedct", "code": "40956001"}},
@@ -83,7 +89,7 @@ def test_api_never_errors_and_always_matches_its_schema(api_schema):
     # The schema is loaded inside the test (its enums need the test database), so each
     # operation's strategy is driven by hypothesis here rather than by @schema.parametrize.
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 10
 
     for operation in operations:
 

@@ -72,9 +72,11 @@ def live_form(condition, **overrides):
     data = condition_form_data(condition, **overrides)
     aliases = list(condition.aliases.all())
     links = list(condition.mechanism_links.all())
+    treatments = list(condition.treatment_links.all())
     data |= {
         "aliases-TOTAL_FORMS": str(len(aliases)),
         "mechanism_links-TOTAL_FORMS": str(len(links)),
+        "treatment_links-TOTAL_FORMS": str(len(treatments)),
     }
     for i, alias in enumerate(aliases):
         data[f"aliases-{i}-name"] = alias.name
@@ -86,6 +88,12 @@ def live_form(condition, **overrides):
             f"mechanism_links-{i}-role": link.role,
             f"mechanism_links-{i}-evidence": link.evidence,
             f"mechanism_links-{i}-note": link.note,
+        }
+    for i, link in enumerate(treatments):
+        data |= {
+            f"treatment_links-{i}-treatment": link.treatment_id,
+            f"treatment_links-{i}-role": link.role,
+            f"treatment_links-{i}-note": link.note,
         }
     data.pop("status", None)
     return data | overrides

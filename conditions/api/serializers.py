@@ -10,11 +10,14 @@ from conditions.models import (
     CodeSystem,
     Condition,
     ConditionMechanism,
+    ConditionTreatment,
     Fibre,
     Mechanism,
     NeuropathyPattern,
     Reference,
     Symptom,
+    Treatment,
+    TreatmentRole,
 )
 from editorial.markdown import markdown_to_text, render_markdown
 
@@ -89,6 +92,16 @@ class ConditionMechanismSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "role", "evidence"]
 
 
+class ConditionTreatmentSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="treatment.slug")
+    name = serializers.CharField(source="treatment.name")
+    role = serializers.ChoiceField(choices=TreatmentRole.choices)
+
+    class Meta:
+        model = ConditionTreatment
+        fields = ["slug", "name", "role", "note"]
+
+
 class EmergencySerializer(serializers.Serializer):
     flag = serializers.BooleanField(source="is_emergency", help_text="A medical emergency.")
     warning = serializers.CharField(source="emergency_warning", help_text="What to do, now.")
@@ -120,6 +133,9 @@ class ConditionSerializer(serializers.ModelSerializer):
     mechanisms = ConditionMechanismSerializer(
         many=True, source="published_mechanism_links", read_only=True
     )
+    treatments = ConditionTreatmentSerializer(
+        many=True, source="published_treatment_links", read_only=True
+    )
     symptoms = SymptomSummarySerializer(many=True, read_only=True)
     codes = ClinicalCodeSerializer(many=True, read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
@@ -138,6 +154,7 @@ class ConditionSerializer(serializers.ModelSerializer):
             "neuropathy_frequency",
             "emergency",
             "mechanisms",
+            "treatments",
             "symptoms",
             "codes",
             "references",
@@ -241,6 +258,60 @@ class SymptomDetailSerializer(SymptomSerializer):
 
     class Meta(SymptomSerializer.Meta):
         fields = [*SymptomSerializer.Meta.fields, "conditions"]
+
+
+class TreatmentSerializer(serializers.ModelSerializer):
+    url = PageURLField()
+    review = ReviewSerializer(source="*", read_only=True)
+    references = ReferenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Treatment
+        fields = ["slug", "name", "kind", "summary", "url", "references", "review"]
+
+
+class TreatmentConditionSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="condition.slug")
+    name = serializers.CharField(source="condition.name")
+    role = serializers.ChoiceField(choices=TreatmentRole.choices)
+
+    class Meta:
+        model = ConditionTreatment
+        fields = ["slug", "name", "role", "note"]
+
+
+class TreatmentDetailSerializer(TreatmentSerializer):
+    sections = serializers.SerializerMethodField()
+    conditions = TreatmentConditionSerializer(
+        many=True, source="published_condition_links", read_only=True
+    )
+
+    class Meta(TreatmentSerializer.Meta):
+        fields = [*TreatmentSerializer.Meta.fields, "sections", "conditions"]
+
+    @extend_schema_field(SectionSerializer(many=True))
+    def get_sections(self, treatment):
+        """Every written section, in reading order."""
+        return [_section(key, heading, text) for key, heading, text in treatment.sections()]
+
+
+class ComparisonCellSerializer(serializers.Serializer):
+    condition = serializers.CharField(help_text="The condition's slug.")
+    lines = serializers.ListField(child=serializers.CharField())
+
+
+class ComparisonRowSerializer(serializers.Serializer):
+    heading = serializers.CharField()
+    cells = ComparisonCellSerializer(many=True)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    conditions = RelatedConditionSerializer(many=True)
+    rows = ComparisonRowSerializer(many=True)
+    differences = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What tells them apart, in plain words (curated comparisons only).",
+    )
 
 
 class LookupQuerySerializer(serializers.Serializer):

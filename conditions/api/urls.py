@@ -11,11 +11,13 @@ router = DefaultRouter()
 router.register("conditions", views.ConditionViewSet, basename="condition")
 router.register("mechanisms", views.MechanismViewSet, basename="mechanism")
 router.register("symptoms", views.SymptomViewSet, basename="symptom")
+router.register("treatments", views.TreatmentViewSet, basename="treatment")
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/lookup/", views.LookupView.as_view(), name="lookup"),
+    path("v1/compare/", views.CompareView.as_view(), name="compare"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the site's CSP forbids inline scripts.

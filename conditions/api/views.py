@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from conditions import comparisons
 from conditions.filters import ConditionFilter
 from conditions.models import (
     CODE_EXAMPLES,
@@ -22,6 +23,7 @@ from conditions.models import (
     Condition,
     Mechanism,
     Symptom,
+    Treatment,
 )
 from conditions.pagination import (
     CONDITIONS_PER_PAGE,
@@ -30,6 +32,7 @@ from conditions.pagination import (
     page_number,
     page_size,
 )
+from conditions.views import compared_conditions
 from sitecache.pages import cache_public_page
 
 from . import serializers
@@ -292,6 +295,25 @@ class SymptomViewSet(PublicReadOnlyViewSet):
     detail_serializer_class = serializers.SymptomDetailSerializer
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List published treatments"),
+    retrieve=extend_schema(
+        summary="One published treatment, with its sections and the conditions it is used for"
+    ),
+)
+class TreatmentViewSet(PublicReadOnlyViewSet):
+    """Published treatments: what each is, how it is given, its side effects, its roles."""
+
+    def get_queryset(self):
+        treatments = Treatment.objects.published()
+        if self.action == "retrieve":
+            return treatments.with_page_relations()
+        return treatments.select_related("reviewed_by").prefetch_related("references")
+
+    serializer_class = serializers.TreatmentSerializer
+    detail_serializer_class = serializers.TreatmentDetailSerializer
+
+
 LOOKUP_DESCRIPTION = """Diagnosis-code lookup for health records, like MedlinePlus Connect.
 
 Send either `system` and `code`, or the HL7 Infobutton pair `mainSearchCriteria.v.cs` (a code
@@ -395,3 +417,59 @@ class LookupView(APIView):
             ).data,
         }
         return Response(payload)
+
+
+@method_decorator(cache_public_page, name="get")
+class CompareView(APIView):
+    """Two or three published conditions side by side, as the /compare/ page shows them."""
+
+    throttle_classes = [AnonymousThrottle]
+
+    def accepted_values(self):
+        accepted = {
+            "condition": [
+                f"{comparisons.MIN_COMPARED} or {comparisons.MAX_COMPARED} slugs of published "
+                "conditions, the parameter repeated"
+            ]
+        }
+        for name in set(self.request.query_params) - {"condition"}:
+            accepted[name] = ["condition"]
+        return accepted
+
+    @extend_schema(
+        summary="Compare 2 or 3 conditions",
+        parameters=[
+            OpenApiParameter(
+                "condition",
+                many=True,
+                required=True,
+                description="A published condition's slug; give it 2 or 3 times.",
+            )
+        ],
+        responses={200: serializers.ComparisonSerializer},
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"condition"})
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        try:
+            conditions = compared_conditions(request.query_params.getlist("condition"))
+        except comparisons.InvalidComparison as invalid:
+            raise ValidationError({"condition": invalid.errors}) from None
+        curated = comparisons.curated_for(condition.slug for condition in conditions)
+        payload = {
+            "conditions": conditions,
+            "rows": [
+                {
+                    "heading": heading,
+                    "cells": [
+                        {"condition": condition.slug, "lines": lines} for condition, lines in cells
+                    ],
+                }
+                for heading, cells in comparisons.rows(conditions)
+            ],
+            "differences": curated.differences.splitlines() if curated else [],
+        }
+        return Response(
+            serializers.ComparisonSerializer(payload, context={"request": request}).data
+        )

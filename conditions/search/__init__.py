@@ -1,6 +1,6 @@
 """Search that forgives case, accents and one typo per word, the same on every database.
 
-Published conditions, mechanisms and symptoms are read once per content version into an
+Published conditions, mechanisms, symptoms and treatments are read once per content version into an
 in-process index, and queries are matched in Python. So SQLite and PostgreSQL behave
 identically, and a query costs a few dictionary look-ups rather than a scan of every row.
 
@@ -9,7 +9,7 @@ identically, and a query costs a few dictionary look-ups rather than a scan of e
 - ranking.py: scoring and ordering matches, "did you mean", and condition lists in match order.
 """
 
-from .index import CONDITION, MECHANISM, SYMPTOM, SearchIndex, get_index
+from .index import CONDITION, MECHANISM, SYMPTOM, TREATMENT, SearchIndex, get_index
 from .ranking import matching_conditions, rank, search, search_conditions, suggest
 from .text import MAX_QUERY_LENGTH, normalise
 
@@ -18,6 +18,7 @@ __all__ = [
     "MAX_QUERY_LENGTH",
     "MECHANISM",
     "SYMPTOM",
+    "TREATMENT",
     "SearchIndex",
     "get_index",
     "matching_conditions",

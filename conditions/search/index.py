@@ -14,12 +14,13 @@ from django.db.models import Prefetch
 
 from sitecache.version import content_version
 
-from ..models import Alias, Condition, Mechanism, Symptom
+from ..models import Alias, Condition, Mechanism, Symptom, Treatment
 from .text import markdown_words, normalise
 
 CONDITION = "condition"
 MECHANISM = "mechanism"
 SYMPTOM = "symptom"
+TREATMENT = "treatment"
 
 # Shorter words are too easily one typo away from another word to forgive typos in them.
 MIN_TYPO_LENGTH = 4
@@ -140,6 +141,9 @@ def build_index():
     for symptom in Symptom.objects.published():
         titles = [symptom.name, symptom.clinical_term]
         index.add(SYMPTOM, symptom.pk, symptom.name, titles, symptom.description)
+    for treatment in Treatment.objects.published():
+        body = " ".join([treatment.summary, *(text for _, _, text in treatment.sections())])
+        index.add(TREATMENT, treatment.pk, treatment.name, [treatment.name], body)
     return index.finish()
 
 

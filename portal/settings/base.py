@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # Public pages answered from the cache here: after every header-setting middleware above,
     # before the session, CSRF, auth and axes middleware, which do nothing for a stored page.
+    # Counts searches for editors (the query text only), cache hits included: outside the cache.
+    "conditions.search.insights.SearchInsightsMiddleware",
     "sitecache.pages.PageCacheMiddleware",
     # Outermost of the database users, so an unreachable database becomes a friendly 503.
     "ops.middleware.DatabaseUnavailableMiddleware",
@@ -142,6 +144,8 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # How long a review stays valid before the content must be checked again.
 REVIEW_INTERVAL_DAYS = env.int("REVIEW_INTERVAL_DAYS", default=365)
+# How often each process saves the searches it counted (conditions/search/insights.py).
+SEARCH_INSIGHTS_FLUSH_SECONDS = env.int("SEARCH_INSIGHTS_FLUSH_SECONDS", default=60)
 
 # The public API is read-only and anonymous: no sessions or CSRF, a throttle per client address.
 REST_FRAMEWORK = {
@@ -179,6 +183,8 @@ SPECTACULAR_SETTINGS = {
         "FrequencyEnum": "conditions.models.Frequency",
         "FibreEnum": "conditions.models.Fibre",
         "CodeSystemEnum": "conditions.models.CodeSystem",
+        "MechanismRoleEnum": "conditions.models.Role",
+        "TreatmentRoleEnum": "conditions.models.TreatmentRole",
     },
 }
 

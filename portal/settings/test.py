@@ -16,3 +16,5 @@ AXES_ENABLED = False
 # needed, and no warning about a missing STATIC_ROOT.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No background thread: the search-count tests flush by hand.
+SEARCH_INSIGHTS_FLUSH_SECONDS = 0

@@ -15,6 +15,19 @@ PAGES = {
     "mechanism": "/mechanisms/demyelination/",
     "symptoms": "/symptoms/",
     "symptom": "/symptoms/numbness/",
+    "treatments": "/treatments/",
+    "treatment": "/treatments/intravenous-immunoglobulin/",
+    "compare": "/compare/",
+    "compare-two": (
+        "/compare/?condition=guillain-barre-syndrome"
+        "&condition=chronic-inflammatory-demyelinating-polyneuropathy"
+    ),
+    "compare-three": (
+        "/compare/?condition=chronic-inflammatory-demyelinating-polyneuropathy"
+        "&condition=multifocal-motor-neuropathy&condition=guillain-barre-syndrome"
+    ),
+    "compare-invalid": "/compare/?condition=guillain-barre-syndrome&condition=nothing",
+    "pack": "/conditions/guillain-barre-syndrome/pack/",
     "a-z": "/a-z/",
     "search": "/search/?q=lupus",
     "search-no-results": "/search/?q=vaskulitys",

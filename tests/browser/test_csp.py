@@ -86,6 +86,9 @@ def test_public_pages_run_under_the_csp(page, watched_page, live_server, publish
         reverse("conditions:condition-list"),
         published_condition.get_absolute_url(),
         reverse("conditions:search") + "?q=nerve",
+        reverse("conditions:treatment-list"),
+        reverse("conditions:compare"),
+        reverse("conditions:condition-pack", args=[published_condition.slug]),
     ):
         problems = watched_page(path)
         assert_no_violations(page, problems, live_server)

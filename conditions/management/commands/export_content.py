@@ -13,11 +13,13 @@ from conditions.models import (
     ClinicalCode,
     Condition,
     ConditionMechanism,
+    ConditionTreatment,
     GlossaryTerm,
     Mechanism,
     NeuropathyPattern,
     Reference,
     Symptom,
+    Treatment,
 )
 from editorial.models import Reviewer
 
@@ -34,6 +36,8 @@ CONTENT_FILES = [
     ("06_aliases.json", Alias),
     ("07_condition_mechanisms.json", ConditionMechanism),
     ("08_glossary.json", GlossaryTerm),
+    ("09_treatments.json", Treatment),
+    ("10_condition_treatments.json", ConditionTreatment),
 ]
 
 

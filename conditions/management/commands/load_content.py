@@ -23,6 +23,7 @@ from conditions.models import (
     Mechanism,
     Reference,
     Symptom,
+    Treatment,
 )
 
 # Set by the database on every save, never what an editor changed.
@@ -32,6 +33,7 @@ RECORD_KEYS = {
     "conditions.clinicalcode": ["system", "code"],
     "conditions.alias": ["name", "condition"],
     "conditions.conditionmechanism": ["condition", "mechanism"],
+    "conditions.conditiontreatment": ["condition", "treatment"],
 }
 LOAD_REASON = "Loaded from the content fixtures"
 
@@ -217,7 +219,7 @@ class Command(BaseCommand):
         """Published content from fixtures obeys the rules an editor's would (the admin's)."""
         problems = [
             f"{item._meta.label_lower} {item.slug}: {' '.join(item.publication_problems())}"
-            for model in (Condition, Mechanism, Symptom, GlossaryTerm)
+            for model in (Condition, Mechanism, Symptom, GlossaryTerm, Treatment)
             for item in model.objects.published()
             if item.publication_problems()
         ]
