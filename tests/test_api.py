@@ -27,6 +27,7 @@ LIST_FIELDS = {
     "mechanisms",
     "symptoms",
     "codes",
+    "crosswalk",
     "references",
     "review",
 }
@@ -552,6 +553,10 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
         "code",
         "mainSearchCriteria.v.c",
         "mainSearchCriteria.v.cs",
+        "mainSearchCriteria.v.dn",
+        "informationRecipient",
+        "informationRecipient.languageCode.c",
+        "knowledgeResponseType",
     }
 
 

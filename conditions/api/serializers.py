@@ -110,6 +110,26 @@ def _section(key, heading, markdown):
     }
 
 
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    display = serializers.CharField()
+
+
+class CrosswalkSerializer(serializers.Serializer):
+    """The condition's codes by terminology: the same disease in each system an EHR may use."""
+
+    icd10cm = CodeSerializer(many=True, help_text="ICD-10-CM")
+    snomedct = CodeSerializer(many=True, help_text="SNOMED CT")
+    mesh = CodeSerializer(many=True, help_text="MeSH")
+    orpha = CodeSerializer(many=True, help_text="Orphanet ORPHAcode")
+
+    def to_representation(self, condition):
+        by_system = {system: [] for system in CodeSystem.values}
+        for code in sorted(condition.codes.all(), key=lambda code: code.code):
+            by_system[code.system].append({"code": code.code, "display": code.display})
+        return by_system
+
+
 class ConditionSerializer(serializers.ModelSerializer):
     url = PageURLField()
     review = ReviewSerializer(source="*", read_only=True)
@@ -122,6 +142,7 @@ class ConditionSerializer(serializers.ModelSerializer):
     )
     symptoms = SymptomSummarySerializer(many=True, read_only=True)
     codes = ClinicalCodeSerializer(many=True, read_only=True)
+    crosswalk = CrosswalkSerializer(source="*", read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -140,6 +161,7 @@ class ConditionSerializer(serializers.ModelSerializer):
             "mechanisms",
             "symptoms",
             "codes",
+            "crosswalk",
             "references",
             "review",
         ]
@@ -178,7 +200,9 @@ class ConditionDetailSerializer(ConditionSerializer):
 
 class LookupResultSerializer(ConditionSerializer):
     match = serializers.ChoiceField(choices=Match.choices, help_text="How the codes relate.")
-    matched_code = ClinicalCodeSerializer(help_text="The condition's code that matched.")
+    matched_code = ClinicalCodeSerializer(
+        allow_null=True, help_text="The condition's code that matched (null for a name match)."
+    )
 
     class Meta(ConditionSerializer.Meta):
         fields = ["match", "matched_code", *ConditionSerializer.Meta.fields]
@@ -244,8 +268,10 @@ class SymptomDetailSerializer(SymptomSerializer):
 
 
 class LookupQuerySerializer(serializers.Serializer):
-    system = serializers.ChoiceField(choices=CodeSystem.choices)
-    code = serializers.CharField(help_text="The code as normalised: upper case, with its dot.")
+    system = serializers.ChoiceField(choices=CodeSystem.choices, allow_null=True)
+    code = serializers.CharField(
+        allow_null=True, help_text="The code as normalised: upper case, with its dot."
+    )
 
 
 class LookupResponseSerializer(serializers.Serializer):

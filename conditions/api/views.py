@@ -8,9 +8,10 @@ from django.conf import settings
 from django.utils.decorators import method_decorator
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, pagination, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import filters, negotiation, pagination, renderers, viewsets
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
@@ -32,13 +33,20 @@ from conditions.pagination import (
 )
 from sitecache.pages import cache_public_page
 
-from . import serializers
+from . import infobutton, serializers
 from .lookup import (
     INFOBUTTON_CODE,
+    INFOBUTTON_DISPLAY_NAME,
+    INFOBUTTON_LANGUAGE,
+    INFOBUTTON_PARAMETERS,
+    INFOBUTTON_RECIPIENT,
+    INFOBUTTON_RESPONSE_TYPE,
     INFOBUTTON_SYSTEM,
+    LANGUAGES,
     SYSTEM_OIDS,
     InvalidLookup,
-    matching_codes,
+    Recipient,
+    find_conditions,
     parse_query,
 )
 
@@ -292,24 +300,68 @@ class SymptomViewSet(PublicReadOnlyViewSet):
     detail_serializer_class = serializers.SymptomDetailSerializer
 
 
-LOOKUP_DESCRIPTION = """Diagnosis-code lookup for health records, like MedlinePlus Connect.
+LOOKUP_DESCRIPTION = """Diagnosis-code lookup (HL7 Infobutton), like MedlinePlus Connect.
 
-Send either `system` and `code`, or the HL7 Infobutton pair `mainSearchCriteria.v.cs` (a code
-system OID) and `mainSearchCriteria.v.c`. Codes are accepted with or without the dot, in any
-case (`M32.14`, `m3214`).
+Send either `system` and `code`, or the HL7 Infobutton parameters of the URL-based
+implementation guide: `mainSearchCriteria.v.cs` (a code system OID) and
+`mainSearchCriteria.v.c`, and/or `mainSearchCriteria.v.dn` (the display name, searched when no
+code matches). Codes are accepted with or without the dot, in any case (`M32.14`, `m3214`);
+ORPHAcodes with or without `ORPHA:`.
 
-The answer lists the published conditions whose codes relate to the code sent, best first:
+The answer lists the published conditions related to the code sent, best first:
 
 1. `exact`: the condition holds the code itself;
 2. `broader`: it holds a parent category (for M32.14: M32.1, then M32), closest first;
 3. `narrower` (ICD-10-CM only): it holds a more specific code inside the one sent (for M32:
-   M32.14), so a record that codes only the category still finds its condition.
+   M32.14), so a record that codes only the category still finds its condition;
+4. `category` (ICD-10-CM only): it holds another code in the same three-character category
+   (for M32.14: M32.10, M32.19, then M32.9), those sharing more of the code first;
+5. `name`: no code matched, and its name or another name matches `mainSearchCriteria.v.dn`.
 
-Each result carries the condition's code it matched on (`matched_code`) and how (`match`).
-SNOMED CT and MeSH codes match exactly only. No match gives a 200 with an empty list.
-Other Infobutton context parameters (names containing a dot, `knowledgeResponseType`) are
-accepted and ignored.
+Each result carries the condition's code it matched on (`matched_code`, null for a name match)
+and how (`match`). SNOMED CT, MeSH and ORPHA codes match exactly only. No match gives a 200
+with an empty list.
+
+`informationRecipient` is `PAT` (default: the patient page) or `PROV` (the page opened at "How
+it is diagnosed", whose text the summary then includes). `informationRecipient.languageCode.c`
+picks the language; the content is in English (`en`) today, and another language is a 400.
+
+`knowledgeResponseType` picks the answer's form: `text/xml` (or an `Accept` of
+`application/atom+xml` or `text/xml`) gives the Infobutton Atom 1.0 feed
+(`application/atom+xml`); `application/json` gives the guide's JSON form of that feed; without
+it, the structured JSON below. Any other type is a 406 listing the supported ones. Other
+Infobutton context parameters (names containing a dot) are accepted and ignored.
 """
+
+
+class AtomRenderer(renderers.BaseRenderer):
+    """Passes on the Atom document the lookup wrote (infobutton.atom)."""
+
+    media_type = "application/atom+xml"
+    format = "atom"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class InfobuttonNegotiation(negotiation.DefaultContentNegotiation):
+    """knowledgeResponseType, when sent, decides the answer's form; else the Accept header."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        form = infobutton.requested_form(request)
+        if form is None:
+            raise NotAcceptable(
+                f"Unsupported {INFOBUTTON_RESPONSE_TYPE}. Supported: "
+                + ", ".join(infobutton.RESPONSE_TYPES)
+                + "."
+            )
+        by_format = {renderer.format: renderer for renderer in renderers}
+        if form == infobutton.ATOM:
+            return by_format["atom"], AtomRenderer.media_type
+        if INFOBUTTON_RESPONSE_TYPE in request.query_params:
+            return by_format["json"], "application/json"
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 @method_decorator(cache_public_page, name="get")
@@ -317,17 +369,21 @@ class LookupView(APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 
     throttle_classes = [AnonymousThrottle]
+    renderer_classes = [renderers.JSONRenderer, AtomRenderer]
+    content_negotiation_class = InfobuttonNegotiation
 
     def accepted_values(self):
+        codes = [f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem]
         return {
             "system": list(CodeSystem.values),
-            "code": [f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem],
+            "code": codes,
             INFOBUTTON_SYSTEM: list(SYSTEM_OIDS),
-            INFOBUTTON_CODE: [
-                f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem
-            ],
+            INFOBUTTON_CODE: codes,
+            INFOBUTTON_DISPLAY_NAME: ["a condition's name, e.g. lupus"],
+            INFOBUTTON_RECIPIENT: list(Recipient.values),
+            INFOBUTTON_LANGUAGE: list(LANGUAGES),
             **{
-                name: ["system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE]
+                name: ["system", "code", *INFOBUTTON_PARAMETERS]
                 for name in self.unknown_parameters(self.request)
             },
         }
@@ -338,13 +394,17 @@ class LookupView(APIView):
         return sorted(
             name
             for name in request.query_params
-            if name not in {"system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE}
-            and "." not in name
-            and name != "knowledgeResponseType"
+            if name not in {"system", "code", *INFOBUTTON_PARAMETERS} and "." not in name
         )
 
+    def handle_exception(self, exc):
+        # Errors are answered in JSON, whatever form the answer would have had.
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
     @extend_schema(
-        summary="Find conditions by diagnosis code",
+        summary="Find conditions by diagnosis code (HL7 Infobutton)",
         description=LOOKUP_DESCRIPTION,
         parameters=[
             OpenApiParameter("system", enum=CodeSystem.values, description="The code system."),
@@ -355,8 +415,30 @@ class LookupView(APIView):
                 description="HL7 Infobutton: the code system's OID.",
             ),
             OpenApiParameter(INFOBUTTON_CODE, description="HL7 Infobutton: the code."),
+            OpenApiParameter(
+                INFOBUTTON_DISPLAY_NAME,
+                description="HL7 Infobutton: the display name, searched when no code matches.",
+            ),
+            OpenApiParameter(
+                INFOBUTTON_RECIPIENT,
+                enum=Recipient.values,
+                description="HL7 Infobutton: PAT (patient, default) or PROV (provider).",
+            ),
+            OpenApiParameter(
+                INFOBUTTON_LANGUAGE,
+                enum=LANGUAGES,
+                description="HL7 Infobutton: the answer's language (default en).",
+            ),
+            OpenApiParameter(
+                INFOBUTTON_RESPONSE_TYPE,
+                enum=list(infobutton.RESPONSE_TYPES),
+                description="HL7 Infobutton: the answer's form (Atom, or its JSON form).",
+            ),
         ],
-        responses={200: serializers.LookupResponseSerializer},
+        responses={
+            (200, "application/json"): serializers.LookupResponseSerializer,
+            (200, "application/atom+xml"): OpenApiTypes.STR,
+        },
     )
     def get(self, request):
         unknown = self.unknown_parameters(request)
@@ -366,32 +448,18 @@ class LookupView(APIView):
             query = parse_query(request.query_params)
         except InvalidLookup as invalid:
             raise ValidationError(invalid.errors) from None
-
-        best = {}  # condition id → (rank, match kind, clinical code)
-        codes = matching_codes(query)
-        links = Condition.codes.through.objects.filter(
-            clinicalcode__in=[clinical_code for clinical_code, _, _ in codes],
-            condition__in=Condition.objects.published(),
-        ).values_list("condition_id", "clinicalcode_id")
-        by_id = {
-            clinical_code.pk: (rank, kind, clinical_code) for clinical_code, kind, rank in codes
-        }
-        for condition_id, code_id in links:
-            candidate = by_id[code_id]
-            if condition_id not in best or candidate[0] < best[condition_id][0]:
-                best[condition_id] = candidate
-
-        results = []
-        for condition in Condition.objects.published().with_details().filter(pk__in=best):
-            rank, kind, clinical_code = best[condition.pk]
-            condition.match, condition.matched_code = kind, clinical_code
-            results.append((rank, condition.name, condition))
-        results.sort(key=lambda result: result[:2])
-        payload = {
-            "query": {"system": query.system, "code": query.code},
-            "count": len(results),
-            "results": serializers.LookupResultSerializer(
-                [condition for _, _, condition in results], many=True, context={"request": request}
-            ).data,
-        }
-        return Response(payload)
+        conditions = find_conditions(query)
+        form = infobutton.requested_form(request)
+        if form == infobutton.ATOM:
+            return Response(infobutton.atom(infobutton.build_feed(request, query, conditions)))
+        if form == infobutton.INFOBUTTON_JSON:
+            return Response(infobutton.json_form(infobutton.build_feed(request, query, conditions)))
+        return Response(
+            {
+                "query": {"system": query.system, "code": query.code},
+                "count": len(conditions),
+                "results": serializers.LookupResultSerializer(
+                    conditions, many=True, context={"request": request}
+                ).data,
+            }
+        )
