@@ -1,8 +1,10 @@
 """JSON shapes of the published content. Nested lists come from prefetches (see views.py)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from changes.models import Action
 from conditions.models import (
     CONDITION_SECTIONS,
     QUESTIONS_HEADING,
@@ -300,3 +302,37 @@ class ThrottledSerializer(ErrorSerializer):
     retry_after = serializers.IntegerField(
         required=False, help_text="Seconds to wait; also in the Retry-After header."
     )
+
+
+class ChangeSerializer(serializers.Serializer):
+    cursor = serializers.SerializerMethodField()
+    type = serializers.CharField(source="item_type", help_text="condition, mechanism or symptom")
+    slug = serializers.CharField()
+    language = serializers.CharField()
+    action = serializers.ChoiceField(choices=Action.choices)
+    tombstone = serializers.BooleanField(
+        source="is_tombstone", help_text="Unpublished or deleted: remove your copy."
+    )
+    at = serializers.DateTimeField()
+    title = serializers.CharField()
+    summary = serializers.CharField(help_text="What changed, in one line.")
+    reviewed = serializers.BooleanField(help_text="A named medical reviewer approved it.")
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+
+    def get_cursor(self, change) -> str:
+        return f"c{change.pk}"
+
+    def get_url(self, change) -> str:
+        return self.context["request"].build_absolute_uri(change.page_path)
+
+    def get_api_url(self, change) -> str:
+        path = reverse(f"api:{change.item_type}-detail", kwargs={"slug": change.slug})
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Changes on this page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    next_cursor = serializers.CharField(help_text="Send as `since` to get what follows.")
+    results = ChangeSerializer(many=True)

@@ -4,7 +4,13 @@ Every endpoint is strict about its query string: an unknown parameter or an inva
 400 naming it (see exceptions.py for the body), never silently ignored.
 """
 
+import datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.decorators import method_decorator
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
@@ -16,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from changes.models import Change
 from conditions.filters import ConditionFilter
 from conditions.models import (
     CODE_EXAMPLES,
@@ -460,6 +467,107 @@ class LookupView(APIView):
                 "count": len(conditions),
                 "results": serializers.LookupResultSerializer(
                     conditions, many=True, context={"request": request}
+                ).data,
+            }
+        )
+
+
+CHANGES_PAGE_SIZE = 100
+MAX_CHANGES_PAGE_SIZE = 1000
+CURSOR_PREFIX = "c"
+
+
+def parse_since(raw):
+    """A `since` value as a filter on the log: a cursor ("c123") or an ISO 8601 date or time."""
+    raw = raw.strip()
+    if raw.startswith(CURSOR_PREFIX) and raw[len(CURSOR_PREFIX) :].isdigit():
+        return Q(pk__gt=int(raw[len(CURSOR_PREFIX) :]))
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = day and datetime.datetime.combine(day, datetime.time())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValidationError(
+            {"since": ["Give a cursor from an earlier answer (c123) or an ISO 8601 date or time."]}
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return Q(at__gt=moment)
+
+
+@method_decorator(cache_public_page, name="get")
+class ChangesView(APIView):
+    """Every public change since a moment or a cursor, oldest first: what a mirror applies."""
+
+    throttle_classes = [AnonymousThrottle]
+    parameters = {"since", "page_size"}
+
+    def accepted_values(self):
+        return {
+            "since": ["a cursor from an earlier answer (c123)", "an ISO 8601 date or time"],
+            "page_size": [f"a whole number from 1 to {MAX_CHANGES_PAGE_SIZE}"],
+            **{name: sorted(self.parameters) for name in self.request.query_params},
+        }
+
+    @extend_schema(
+        summary="Public changes since a cursor or a time (for mirrors)",
+        description=(
+            "Every public change, oldest first: published, updated, unpublished and deleted "
+            "pages, with their addresses. Unpublished and deleted items are tombstones: remove "
+            "what you hold at that address. Follow `next` until it is null, keep "
+            "`next_cursor` and ask again later with `since=<next_cursor>`. Start from the "
+            "export (`/api/v1/export/`), whose `changes_cursor` says where it stands."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "since", description="A cursor (c123) or an ISO 8601 date or time (UTC if naive)."
+            ),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"Changes per page (default {CHANGES_PAGE_SIZE}).",
+            ),
+        ],
+        responses={200: serializers.ChangesPageSerializer},
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - self.parameters)
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        changes = Change.objects.all()
+        since = request.query_params.get("since")
+        if since is not None:
+            changes = changes.filter(parse_since(since))
+        try:
+            size = page_size(request.query_params.get("page_size"), CHANGES_PAGE_SIZE)
+        except InvalidPage as invalid:
+            raise ValidationError({"page_size": [str(invalid)]}) from None
+        size = min(size, MAX_CHANGES_PAGE_SIZE)
+        rows = list(changes.order_by("pk")[: size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        if rows:
+            next_cursor = f"{CURSOR_PREFIX}{rows[-1].pk}"
+        elif since is not None and since.strip().startswith(CURSOR_PREFIX):
+            next_cursor = since.strip()
+        else:
+            latest = Change.objects.order_by("-pk").values_list("pk", flat=True).first()
+            next_cursor = f"{CURSOR_PREFIX}{latest or 0}"
+        next_url = None
+        if more:
+            query = {"since": next_cursor}
+            if "page_size" in request.query_params:
+                query["page_size"] = size
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+        return Response(
+            {
+                "count": len(rows),
+                "next": next_url,
+                "next_cursor": next_cursor,
+                "results": serializers.ChangeSerializer(
+                    rows, many=True, context={"request": request}
                 ).data,
             }
         )

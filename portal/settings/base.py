@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "sitecache",
     "ops",
     "editorial",
+    "changes",
     "conditions",
 ]
 
