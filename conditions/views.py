@@ -9,6 +9,7 @@ through prefetches limited to published content, never through per-row look-ups.
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -299,7 +300,11 @@ def load_results(found):
 @cache_public_page(parameters=[])
 @require_safe
 def about(request):
-    return render(request, "pages/about.html")
+    return render(
+        request,
+        "pages/about.html",
+        {"licence": settings.CONTENT_LICENCE, "site_name": settings.SITE_NAME},
+    )
 
 
 @cache_public_page(parameters=[])

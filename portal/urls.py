@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/", include("conditions.api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots-txt"),
+    path("", include("changes.urls")),
     path("", include("conditions.urls")),
 ]

@@ -213,3 +213,45 @@ def test_reloading_unchanged_fixtures_logs_nothing(client, content):
     assert count > 0
     call_command("load_content", verbosity=0)
     assert Change.objects.count() == count
+
+
+def test_the_atom_feed_lists_reviewed_updates_only(client, reviewer):
+    import xml.etree.ElementTree as ET
+
+    factories.ConditionFactory(slug="unreviewed", name="Unreviewed")
+    condition = draft_condition()
+    with transaction.atomic():
+        condition.publish(reviewer)
+    response = client.get("/feeds/updates/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(response.content)
+    entries = feed.findall(f"{atom}entry")
+    assert [entry.find(f"{atom}title").text for entry in entries] == ["Lupus: First published"]
+    link = entries[0].find(f"{atom}link").get("href")
+    assert link == "http://testserver/conditions/lupus/"
+    assert "CC BY 4.0" in feed.find(f"{atom}rights").text
+
+
+def test_recent_changes_page_and_each_pages_history(client, reviewer):
+    condition = draft_condition()
+    with transaction.atomic():
+        condition.publish(reviewer)
+    factories.ConditionFactory(slug="gone", name="Gone condition").delete()
+    page = client.get("/changes/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<a href="/conditions/lupus/">Lupus</a>' in html
+    assert "Gone condition" in html
+    assert '<a href="/conditions/gone/">' not in html
+    detail = client.get("/conditions/lupus/").content.decode()
+    assert "What changed" in detail
+    assert "First published" in detail
+
+
+def test_the_about_page_states_the_licence(client):
+    html = client.get("/about/").content.decode()
+    assert 'id="licence"' in html
+    assert "https://creativecommons.org/licenses/by/4.0/" in html
+    assert 'id="review"' in html

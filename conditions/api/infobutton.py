@@ -8,11 +8,11 @@ is one condition page: its title, its link, an HTML summary, the code it matched
 it was last updated.
 """
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.html import format_html
 
-from conditions.licence import RIGHTS_STATEMENT, SITE_NAME
 from editorial.markdown import render_markdown
 
 from .lookup import (
@@ -87,16 +87,16 @@ def build_feed(request, query, conditions):
     asked = query.code or query.display_name
     updated = [condition.updated for condition in conditions]
     feed = InfobuttonFeed(
-        title=SITE_NAME,
+        title=settings.SITE_NAME,
         link=request.build_absolute_uri("/"),
         description="",
         subtitle=f"Conditions matching {asked}",
         language=query.language,
         feed_url=request.build_absolute_uri(),
         feed_guid=request.build_absolute_uri(),
-        author_name=SITE_NAME,
+        author_name=settings.SITE_NAME,
         author_link=request.build_absolute_uri("/"),
-        feed_copyright=RIGHTS_STATEMENT,
+        feed_copyright=settings.CONTENT_RIGHTS,
         coded_categories=[
             *(
                 [(INFOBUTTON_CODE, query.code), (INFOBUTTON_SYSTEM, OIDS[query.system])]
