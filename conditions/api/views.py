@@ -9,9 +9,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,6 +25,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from changes.models import Change
+from conditions import export
 from conditions.filters import ConditionFilter
 from conditions.models import (
     CODE_EXAMPLES,
@@ -571,3 +574,74 @@ class ChangesView(APIView):
                 ).data,
             }
         )
+
+
+class GzipRenderer(renderers.BaseRenderer):
+    """Lets a client that asks for the gzip download by its media type get it."""
+
+    media_type = "application/gzip"
+    format = "gzip"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+EXPORT_FORMATS = {"ndjson": export.ndjson, "json": export.json_document}
+
+
+@method_decorator(cache_public_page, name="get")
+class ExportView(APIView):
+    """All published content in one gzip download, for sites that keep a copy."""
+
+    throttle_classes = [AnonymousThrottle]
+    renderer_classes = [renderers.JSONRenderer, GzipRenderer]
+
+    def accepted_values(self):
+        return {
+            "format": list(EXPORT_FORMATS),
+            **{name: ["format"] for name in self.request.query_params if name != "format"},
+        }
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    @extend_schema(
+        summary="Every published page in one download (gzip)",
+        description=(
+            "All published conditions, mechanisms, symptoms and glossary terms, gzip-compressed: "
+            "NDJSON by default (a `meta` line, then one line per item: `type`, `slug`, `data` "
+            "in the shape of the API's detail records, and `source`, the natural-key record "
+            "`manage.py load_export` restores a mirror from) or one JSON document "
+            "(`format=json`: `meta`, `items`, `records`). `meta` states the content licence "
+            "and `changes_cursor`, where to start reading `/api/v1/changes/`. Send the ETag "
+            "back as If-None-Match (or Last-Modified as If-Modified-Since) to download it only "
+            "after a change: an unchanged export is a 304."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                enum=list(EXPORT_FORMATS),
+                description="ndjson (default) or json; gzip-compressed either way.",
+            )
+        ],
+        responses={(200, "application/gzip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        kind = request.query_params.get("format", "ndjson")
+        if kind not in EXPORT_FORMATS:
+            raise ValidationError({"format": ["Choose ndjson or json."]})
+        moment = export.last_modified()
+        response = HttpResponse(
+            export.compressed(EXPORT_FORMATS[kind](request, moment)),
+            content_type="application/gzip",
+        )
+        response["Content-Disposition"] = f'attachment; filename="nerve-health-guide.{kind}.gz"'
+        if moment is not None:
+            response["Last-Modified"] = http_date(moment.timestamp())
+        return response
