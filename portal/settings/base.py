@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "editorial",
     "changes",
     "conditions",
+    "cdshooks",
 ]
 
 MIDDLEWARE = [
