@@ -282,6 +282,15 @@ class LookupResponseSerializer(serializers.Serializer):
     results = LookupResultSerializer(many=True)
 
 
+class InfobuttonJsonFeedSerializer(serializers.Serializer):
+    """knowledgeResponseType=application/json: the Infobutton guide's JSON form of the Atom
+    feed (element text as `_value`, attributes beside it)."""
+
+    feed = serializers.DictField(
+        help_text="title, subtitle, id, updated, author, rights, category, entry[]."
+    )
+
+
 class ErrorSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code.")
     detail = serializers.CharField(help_text="What went wrong, in words.")

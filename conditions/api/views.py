@@ -17,7 +17,12 @@ from django.utils.http import http_date
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import filters, negotiation, pagination, renderers, viewsets
 from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.response import Response
@@ -446,7 +451,14 @@ class LookupView(APIView):
             ),
         ],
         responses={
-            (200, "application/json"): serializers.LookupResponseSerializer,
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="LookupAnswer",
+                serializers=[
+                    serializers.LookupResponseSerializer,
+                    serializers.InfobuttonJsonFeedSerializer,
+                ],
+                resource_type_field_name=None,
+            ),
             (200, "application/atom+xml"): OpenApiTypes.STR,
         },
     )
