@@ -239,7 +239,9 @@ def find_conditions(query):
         ).values_list("condition_id", "clinicalcode_id")
         for condition_id, code_id in links:
             candidate = by_id[code_id]
-            if condition_id not in best or candidate[0] < best[condition_id][0]:
+            # Equal ranks (M32.10 and M32.19 for M32.14) go to the lower code, on any database.
+            current = best.get(condition_id)
+            if current is None or (candidate[0], candidate[2].code) < (current[0], current[2].code):
                 best[condition_id] = candidate
     if not best and query.display_name:
         found = search(query.display_name, kinds={CONDITION})
