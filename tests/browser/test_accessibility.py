@@ -20,6 +20,7 @@ PAGES = {
     "search-no-results": "/search/?q=vaskulitys",
     "about": "/about/",
     "disclaimer": "/disclaimer/",
+    "recent-changes": "/changes/",
     "not-found": "/no-such-page/",
 }
 
