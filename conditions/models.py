@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from simple_history.models import HistoricalRecords
 
+from changes import log as change_log
 from editorial.models import (
     EditorialContent,
     EditorialQuerySet,
@@ -33,9 +34,14 @@ from sitecache.version import content_changed
 
 class ContentQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # QuerySet.update() sends no signal: tell the site cache, as a save does.
+        # QuerySet.update() sends no signal: tell the site cache and the change log, as a save
+        # does (the log reads the rows back to see what they became).
+        logged = self.model in PAGE_MODELS
+        keys = list(self.values_list("pk", flat=True)) if logged else []
         rows = super().update(**kwargs)
         content_changed(self.db)
+        for item in self.model._base_manager.using(self.db).filter(pk__in=keys):
+            change_log.record(item, using=self.db)
         return rows
 
     update.alters_data = True
@@ -634,6 +640,9 @@ class Condition(HelpLevels, EditorialContent):
             problems.append("Write these sections: " + ", ".join(missing_sections) + ".")
         return problems
 
+
+# Items with public pages: the change log records what happens to each (conditions/signals.py).
+PAGE_MODELS = {Condition, Mechanism, Symptom}
 
 # The written sections of a condition page, in reading order, each headed by its field's name.
 SECTION_FIELDS = [

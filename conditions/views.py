@@ -455,7 +455,11 @@ def load_results(found):
 @cache_public_page(parameters=[])
 @require_safe
 def about(request):
-    return render(request, "pages/about.html")
+    return render(
+        request,
+        "pages/about.html",
+        {"licence": settings.CONTENT_LICENCE, "site_name": settings.SITE_NAME},
+    )
 
 
 @cache_public_page(parameters=[])

@@ -28,6 +28,7 @@ LIST_FIELDS = {
     "treatments",
     "symptoms",
     "codes",
+    "crosswalk",
     "references",
     "review",
 }
@@ -546,7 +547,8 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
     assert parameters["page_size"]["schema"]["maximum"] == 100
     assert parameters["mechanism"]["schema"]["items"]["enum"] == ["immune-complexes"]
     for path in schema["paths"].values():
-        assert {"400", "404", "405", "429"} <= set(path["get"]["responses"])
+        for operation in path.values():
+            assert {"400", "404", "405", "429"} <= set(operation["responses"])
     lookup = schema["paths"]["/api/v1/lookup/"]["get"]
     lookup_parameters = {parameter["name"] for parameter in lookup["parameters"]}
     assert lookup_parameters == {
@@ -554,6 +556,10 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
         "code",
         "mainSearchCriteria.v.c",
         "mainSearchCriteria.v.cs",
+        "mainSearchCriteria.v.dn",
+        "informationRecipient",
+        "informationRecipient.languageCode.c",
+        "knowledgeResponseType",
     }
 
 

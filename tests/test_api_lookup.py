@@ -92,7 +92,6 @@ def test_hl7_infobutton_form(client, coded_conditions, oid, code, expected):
             "mainSearchCriteria.v.c": code,
             "mainSearchCriteria.v.dn": "Lupus",
             "taskContext.c.c": "PROBLISTREV",
-            "knowledgeResponseType": "application/json",
         },
     )
     assert answer(response)[0] == ("lupus", "exact", expected)

@@ -99,7 +99,16 @@ HTML_LIST_PARAMETERS = [
     "page",
 ]
 API_LIST_PARAMETERS = [*HTML_LIST_PARAMETERS[:-2], "ordering", "page", "page_size"]
-LOOKUP_PARAMETERS = ["system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE, "knowledgeResponseType"]
+LOOKUP_PARAMETERS = [
+    "system",
+    "code",
+    INFOBUTTON_SYSTEM,
+    INFOBUTTON_CODE,
+    "knowledgeResponseType",
+    "mainSearchCriteria.v.dn",
+    "informationRecipient",
+    "informationRecipient.languageCode.c",
+]
 
 HTML_PAGES = [
     "conditions:home",
@@ -199,7 +208,15 @@ def test_api_details_handle_any_slug_and_query(site, prefix, slug, params):
 @FUZZ
 @given(params=query(LOOKUP_PARAMETERS))
 def test_api_lookup_handles_any_query_string(site, params):
-    assert_api_handled(site.get(reverse("api:lookup"), params))
+    # An unsupported knowledgeResponseType is a 406 naming the supported ones.
+    assert_api_handled(site.get(reverse("api:lookup"), params), OK | {406})
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(params=query(["since", "page_size"]))
+def test_api_changes_handle_any_query_string(site, params):
+    assert_api_handled(site.get(reverse("api:changes"), params))
 
 
 @pytest.mark.django_db

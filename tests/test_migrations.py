@@ -24,7 +24,8 @@ def test_conditions_migrate_to_zero_and_back():
     call_command("migrate", "conditions", "zero", verbosity=0)
     assert conditions_tables() == set()
 
-    call_command("migrate", "conditions", verbosity=0)
+    # Migrating conditions to zero also unapplied what depends on it (the change log's seed).
+    call_command("migrate", verbosity=0)
     assert conditions_tables() == forward_tables
     executor = MigrationExecutor(connection)
     assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []

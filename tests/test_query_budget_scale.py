@@ -20,9 +20,9 @@ BUDGETS = {
     "condition list, search": 8,
     "condition": 9,
     "mechanisms": 1,
-    "mechanism": 3,
+    "mechanism": 4,  # its public history included, as on every page
     "symptoms": 1,
-    "symptom": 2,
+    "symptom": 3,
     "a-z": 4,
     "search page": 8,
     "sitemap": 6,

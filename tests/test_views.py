@@ -192,7 +192,8 @@ def test_mechanism_page_names_the_first_conditions_and_links_to_all(
         )
     hidden = ConditionFactory(name="Cause draft", status=Status.DRAFT)
     ConditionMechanism.objects.create(condition=hidden, mechanism=mechanism, role=Role.PRIMARY)
-    with django_assert_max_num_queries(3):
+    # The mechanism, its conditions, its references and its public history.
+    with django_assert_max_num_queries(4):
         html = client.get(mechanism.get_absolute_url()).content.decode()
     assert html.count(">Cause ") == MECHANISM_CONDITIONS_SHOWN
     assert "Cause 00" in html

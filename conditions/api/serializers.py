@@ -1,8 +1,10 @@
 """JSON shapes of the published content. Nested lists come from prefetches (see views.py)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from changes.models import Action
 from conditions.models import (
     CONDITION_SECTIONS,
     QUESTIONS_HEADING,
@@ -123,6 +125,26 @@ def _section(key, heading, markdown):
     }
 
 
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    display = serializers.CharField()
+
+
+class CrosswalkSerializer(serializers.Serializer):
+    """The condition's codes by terminology: the same disease in each system an EHR may use."""
+
+    icd10cm = CodeSerializer(many=True, help_text="ICD-10-CM")
+    snomedct = CodeSerializer(many=True, help_text="SNOMED CT")
+    mesh = CodeSerializer(many=True, help_text="MeSH")
+    orpha = CodeSerializer(many=True, help_text="Orphanet ORPHAcode")
+
+    def to_representation(self, condition):
+        by_system = {system: [] for system in CodeSystem.values}
+        for code in sorted(condition.codes.all(), key=lambda code: code.code):
+            by_system[code.system].append({"code": code.code, "display": code.display})
+        return by_system
+
+
 class ConditionSerializer(serializers.ModelSerializer):
     url = PageURLField()
     review = ReviewSerializer(source="*", read_only=True)
@@ -138,6 +160,7 @@ class ConditionSerializer(serializers.ModelSerializer):
     )
     symptoms = SymptomSummarySerializer(many=True, read_only=True)
     codes = ClinicalCodeSerializer(many=True, read_only=True)
+    crosswalk = CrosswalkSerializer(source="*", read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -157,6 +180,7 @@ class ConditionSerializer(serializers.ModelSerializer):
             "treatments",
             "symptoms",
             "codes",
+            "crosswalk",
             "references",
             "review",
         ]
@@ -195,7 +219,9 @@ class ConditionDetailSerializer(ConditionSerializer):
 
 class LookupResultSerializer(ConditionSerializer):
     match = serializers.ChoiceField(choices=Match.choices, help_text="How the codes relate.")
-    matched_code = ClinicalCodeSerializer(help_text="The condition's code that matched.")
+    matched_code = ClinicalCodeSerializer(
+        allow_null=True, help_text="The condition's code that matched (null for a name match)."
+    )
 
     class Meta(ConditionSerializer.Meta):
         fields = ["match", "matched_code", *ConditionSerializer.Meta.fields]
@@ -315,14 +341,25 @@ class ComparisonSerializer(serializers.Serializer):
 
 
 class LookupQuerySerializer(serializers.Serializer):
-    system = serializers.ChoiceField(choices=CodeSystem.choices)
-    code = serializers.CharField(help_text="The code as normalised: upper case, with its dot.")
+    system = serializers.ChoiceField(choices=CodeSystem.choices, allow_null=True)
+    code = serializers.CharField(
+        allow_null=True, help_text="The code as normalised: upper case, with its dot."
+    )
 
 
 class LookupResponseSerializer(serializers.Serializer):
     query = LookupQuerySerializer()
     count = serializers.IntegerField()
     results = LookupResultSerializer(many=True)
+
+
+class InfobuttonJsonFeedSerializer(serializers.Serializer):
+    """knowledgeResponseType=application/json: the Infobutton guide's JSON form of the Atom
+    feed (element text as `_value`, attributes beside it)."""
+
+    feed = serializers.DictField(
+        help_text="title, subtitle, id, updated, author, rights, category, entry[]."
+    )
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -345,3 +382,37 @@ class ThrottledSerializer(ErrorSerializer):
     retry_after = serializers.IntegerField(
         required=False, help_text="Seconds to wait; also in the Retry-After header."
     )
+
+
+class ChangeSerializer(serializers.Serializer):
+    cursor = serializers.SerializerMethodField()
+    type = serializers.CharField(source="item_type", help_text="condition, mechanism or symptom")
+    slug = serializers.CharField()
+    language = serializers.CharField()
+    action = serializers.ChoiceField(choices=Action.choices)
+    tombstone = serializers.BooleanField(
+        source="is_tombstone", help_text="Unpublished or deleted: remove your copy."
+    )
+    at = serializers.DateTimeField()
+    title = serializers.CharField()
+    summary = serializers.CharField(help_text="What changed, in one line.")
+    reviewed = serializers.BooleanField(help_text="A named medical reviewer approved it.")
+    url = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+
+    def get_cursor(self, change) -> str:
+        return f"c{change.pk}"
+
+    def get_url(self, change) -> str:
+        return self.context["request"].build_absolute_uri(change.page_path)
+
+    def get_api_url(self, change) -> str:
+        path = reverse(f"api:{change.item_type}-detail", kwargs={"slug": change.slug})
+        return self.context["request"].build_absolute_uri(path)
+
+
+class ChangesPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Changes on this page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+    next_cursor = serializers.CharField(help_text="Send as `since` to get what follows.")
+    results = ChangeSerializer(many=True)

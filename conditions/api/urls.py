@@ -18,6 +18,8 @@ app_name = "api"
 urlpatterns = [
     path("v1/lookup/", views.LookupView.as_view(), name="lookup"),
     path("v1/compare/", views.CompareView.as_view(), name="compare"),
+    path("v1/changes/", views.ChangesView.as_view(), name="changes"),
+    path("v1/export/", views.ExportView.as_view(), name="export"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: the site's CSP forbids inline scripts.

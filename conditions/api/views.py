@@ -4,18 +4,33 @@ Every endpoint is strict about its query string: an unknown parameter or an inva
 400 naming it (see exceptions.py for the body), never silently ignored.
 """
 
+import datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.db.models import Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.decorators import method_decorator
+from django.utils.http import http_date
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, pagination, viewsets
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import filters, negotiation, pagination, renderers, viewsets
+from rest_framework.exceptions import NotAcceptable, ValidationError
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from conditions import comparisons
+from changes.models import Change
+from conditions import comparisons, export
 from conditions.filters import ConditionFilter
 from conditions.models import (
     CODE_EXAMPLES,
@@ -35,13 +50,20 @@ from conditions.pagination import (
 from conditions.views import compared_conditions
 from sitecache.pages import cache_public_page
 
-from . import serializers
+from . import infobutton, serializers
 from .lookup import (
     INFOBUTTON_CODE,
+    INFOBUTTON_DISPLAY_NAME,
+    INFOBUTTON_LANGUAGE,
+    INFOBUTTON_PARAMETERS,
+    INFOBUTTON_RECIPIENT,
+    INFOBUTTON_RESPONSE_TYPE,
     INFOBUTTON_SYSTEM,
+    LANGUAGES,
     SYSTEM_OIDS,
     InvalidLookup,
-    matching_codes,
+    Recipient,
+    find_conditions,
     parse_query,
 )
 
@@ -314,24 +336,68 @@ class TreatmentViewSet(PublicReadOnlyViewSet):
     detail_serializer_class = serializers.TreatmentDetailSerializer
 
 
-LOOKUP_DESCRIPTION = """Diagnosis-code lookup for health records, like MedlinePlus Connect.
+LOOKUP_DESCRIPTION = """Diagnosis-code lookup (HL7 Infobutton), like MedlinePlus Connect.
 
-Send either `system` and `code`, or the HL7 Infobutton pair `mainSearchCriteria.v.cs` (a code
-system OID) and `mainSearchCriteria.v.c`. Codes are accepted with or without the dot, in any
-case (`M32.14`, `m3214`).
+Send either `system` and `code`, or the HL7 Infobutton parameters of the URL-based
+implementation guide: `mainSearchCriteria.v.cs` (a code system OID) and
+`mainSearchCriteria.v.c`, and/or `mainSearchCriteria.v.dn` (the display name, searched when no
+code matches). Codes are accepted with or without the dot, in any case (`M32.14`, `m3214`);
+ORPHAcodes with or without `ORPHA:`.
 
-The answer lists the published conditions whose codes relate to the code sent, best first:
+The answer lists the published conditions related to the code sent, best first:
 
 1. `exact`: the condition holds the code itself;
 2. `broader`: it holds a parent category (for M32.14: M32.1, then M32), closest first;
 3. `narrower` (ICD-10-CM only): it holds a more specific code inside the one sent (for M32:
-   M32.14), so a record that codes only the category still finds its condition.
+   M32.14), so a record that codes only the category still finds its condition;
+4. `category` (ICD-10-CM only): it holds another code in the same three-character category
+   (for M32.14: M32.10, M32.19, then M32.9), those sharing more of the code first;
+5. `name`: no code matched, and its name or another name matches `mainSearchCriteria.v.dn`.
 
-Each result carries the condition's code it matched on (`matched_code`) and how (`match`).
-SNOMED CT and MeSH codes match exactly only. No match gives a 200 with an empty list.
-Other Infobutton context parameters (names containing a dot, `knowledgeResponseType`) are
-accepted and ignored.
+Each result carries the condition's code it matched on (`matched_code`, null for a name match)
+and how (`match`). SNOMED CT, MeSH and ORPHA codes match exactly only. No match gives a 200
+with an empty list.
+
+`informationRecipient` is `PAT` (default: the patient page) or `PROV` (the page opened at "How
+it is diagnosed", whose text the summary then includes). `informationRecipient.languageCode.c`
+picks the language; the content is in English (`en`) today, and another language is a 400.
+
+`knowledgeResponseType` picks the answer's form: `text/xml` (or an `Accept` of
+`application/atom+xml` or `text/xml`) gives the Infobutton Atom 1.0 feed
+(`application/atom+xml`); `application/json` gives the guide's JSON form of that feed; without
+it, the structured JSON below. Any other type is a 406 listing the supported ones. Other
+Infobutton context parameters (names containing a dot) are accepted and ignored.
 """
+
+
+class AtomRenderer(renderers.BaseRenderer):
+    """Passes on the Atom document the lookup wrote (infobutton.atom)."""
+
+    media_type = "application/atom+xml"
+    format = "atom"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class InfobuttonNegotiation(negotiation.DefaultContentNegotiation):
+    """knowledgeResponseType, when sent, decides the answer's form; else the Accept header."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        form = infobutton.requested_form(request)
+        if form is None:
+            raise NotAcceptable(
+                f"Unsupported {INFOBUTTON_RESPONSE_TYPE}. Supported: "
+                + ", ".join(infobutton.RESPONSE_TYPES)
+                + "."
+            )
+        by_format = {renderer.format: renderer for renderer in renderers}
+        if form == infobutton.ATOM:
+            return by_format["atom"], AtomRenderer.media_type
+        if INFOBUTTON_RESPONSE_TYPE in request.query_params:
+            return by_format["json"], "application/json"
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 @method_decorator(cache_public_page, name="get")
@@ -339,17 +405,21 @@ class LookupView(APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 
     throttle_classes = [AnonymousThrottle]
+    renderer_classes = [renderers.JSONRenderer, AtomRenderer]
+    content_negotiation_class = InfobuttonNegotiation
 
     def accepted_values(self):
+        codes = [f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem]
         return {
             "system": list(CodeSystem.values),
-            "code": [f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem],
+            "code": codes,
             INFOBUTTON_SYSTEM: list(SYSTEM_OIDS),
-            INFOBUTTON_CODE: [
-                f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem
-            ],
+            INFOBUTTON_CODE: codes,
+            INFOBUTTON_DISPLAY_NAME: ["a condition's name, e.g. lupus"],
+            INFOBUTTON_RECIPIENT: list(Recipient.values),
+            INFOBUTTON_LANGUAGE: list(LANGUAGES),
             **{
-                name: ["system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE]
+                name: ["system", "code", *INFOBUTTON_PARAMETERS]
                 for name in self.unknown_parameters(self.request)
             },
         }
@@ -360,13 +430,17 @@ class LookupView(APIView):
         return sorted(
             name
             for name in request.query_params
-            if name not in {"system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE}
-            and "." not in name
-            and name != "knowledgeResponseType"
+            if name not in {"system", "code", *INFOBUTTON_PARAMETERS} and "." not in name
         )
 
+    def handle_exception(self, exc):
+        # Errors are answered in JSON, whatever form the answer would have had.
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
     @extend_schema(
-        summary="Find conditions by diagnosis code",
+        summary="Find conditions by diagnosis code (HL7 Infobutton)",
         description=LOOKUP_DESCRIPTION,
         parameters=[
             OpenApiParameter("system", enum=CodeSystem.values, description="The code system."),
@@ -377,8 +451,37 @@ class LookupView(APIView):
                 description="HL7 Infobutton: the code system's OID.",
             ),
             OpenApiParameter(INFOBUTTON_CODE, description="HL7 Infobutton: the code."),
+            OpenApiParameter(
+                INFOBUTTON_DISPLAY_NAME,
+                description="HL7 Infobutton: the display name, searched when no code matches.",
+            ),
+            OpenApiParameter(
+                INFOBUTTON_RECIPIENT,
+                enum=Recipient.values,
+                description="HL7 Infobutton: PAT (patient, default) or PROV (provider).",
+            ),
+            OpenApiParameter(
+                INFOBUTTON_LANGUAGE,
+                enum=LANGUAGES,
+                description="HL7 Infobutton: the answer's language (default en).",
+            ),
+            OpenApiParameter(
+                INFOBUTTON_RESPONSE_TYPE,
+                enum=list(infobutton.RESPONSE_TYPES),
+                description="HL7 Infobutton: the answer's form (Atom, or its JSON form).",
+            ),
         ],
-        responses={200: serializers.LookupResponseSerializer},
+        responses={
+            (200, "application/json"): PolymorphicProxySerializer(
+                component_name="LookupAnswer",
+                serializers=[
+                    serializers.LookupResponseSerializer,
+                    serializers.InfobuttonJsonFeedSerializer,
+                ],
+                resource_type_field_name=None,
+            ),
+            (200, "application/atom+xml"): OpenApiTypes.STR,
+        },
     )
     def get(self, request):
         unknown = self.unknown_parameters(request)
@@ -388,35 +491,193 @@ class LookupView(APIView):
             query = parse_query(request.query_params)
         except InvalidLookup as invalid:
             raise ValidationError(invalid.errors) from None
+        conditions = find_conditions(query)
+        form = infobutton.requested_form(request)
+        if form == infobutton.ATOM:
+            return Response(infobutton.atom(infobutton.build_feed(request, query, conditions)))
+        if form == infobutton.INFOBUTTON_JSON:
+            return Response(infobutton.json_form(infobutton.build_feed(request, query, conditions)))
+        return Response(
+            {
+                "query": {"system": query.system, "code": query.code},
+                "count": len(conditions),
+                "results": serializers.LookupResultSerializer(
+                    conditions, many=True, context={"request": request}
+                ).data,
+            }
+        )
 
-        best = {}  # condition id → (rank, match kind, clinical code)
-        codes = matching_codes(query)
-        links = Condition.codes.through.objects.filter(
-            clinicalcode__in=[clinical_code for clinical_code, _, _ in codes],
-            condition__in=Condition.objects.published(),
-        ).values_list("condition_id", "clinicalcode_id")
-        by_id = {
-            clinical_code.pk: (rank, kind, clinical_code) for clinical_code, kind, rank in codes
-        }
-        for condition_id, code_id in links:
-            candidate = by_id[code_id]
-            if condition_id not in best or candidate[0] < best[condition_id][0]:
-                best[condition_id] = candidate
 
-        results = []
-        for condition in Condition.objects.published().with_details().filter(pk__in=best):
-            rank, kind, clinical_code = best[condition.pk]
-            condition.match, condition.matched_code = kind, clinical_code
-            results.append((rank, condition.name, condition))
-        results.sort(key=lambda result: result[:2])
-        payload = {
-            "query": {"system": query.system, "code": query.code},
-            "count": len(results),
-            "results": serializers.LookupResultSerializer(
-                [condition for _, _, condition in results], many=True, context={"request": request}
-            ).data,
+CHANGES_PAGE_SIZE = 100
+MAX_CHANGES_PAGE_SIZE = 1000
+CURSOR_PREFIX = "c"
+
+
+def parse_since(raw):
+    """A `since` value as a filter on the log: a cursor ("c123") or an ISO 8601 date or time."""
+    raw = raw.strip()
+    if raw.startswith(CURSOR_PREFIX) and raw[len(CURSOR_PREFIX) :].isdigit():
+        return Q(pk__gt=int(raw[len(CURSOR_PREFIX) :]))
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = day and datetime.datetime.combine(day, datetime.time())
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValidationError(
+            {"since": ["Give a cursor from an earlier answer (c123) or an ISO 8601 date or time."]}
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return Q(at__gt=moment)
+
+
+@method_decorator(cache_public_page, name="get")
+class ChangesView(APIView):
+    """Every public change since a moment or a cursor, oldest first: what a mirror applies."""
+
+    throttle_classes = [AnonymousThrottle]
+    parameters = {"since", "page_size"}
+
+    def accepted_values(self):
+        return {
+            "since": ["a cursor from an earlier answer (c123)", "an ISO 8601 date or time"],
+            "page_size": [f"a whole number from 1 to {MAX_CHANGES_PAGE_SIZE}"],
+            **{name: sorted(self.parameters) for name in self.request.query_params},
         }
-        return Response(payload)
+
+    @extend_schema(
+        summary="Public changes since a cursor or a time (for mirrors)",
+        description=(
+            "Every public change, oldest first: published, updated, unpublished and deleted "
+            "pages, with their addresses. Unpublished and deleted items are tombstones: remove "
+            "what you hold at that address. Follow `next` until it is null, keep "
+            "`next_cursor` and ask again later with `since=<next_cursor>`. Start from the "
+            "export (`/api/v1/export/`), whose `changes_cursor` says where it stands."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "since", description="A cursor (c123) or an ISO 8601 date or time (UTC if naive)."
+            ),
+            OpenApiParameter(
+                "page_size",
+                int,
+                description=f"Changes per page (default {CHANGES_PAGE_SIZE}).",
+            ),
+        ],
+        responses={200: serializers.ChangesPageSerializer},
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - self.parameters)
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        changes = Change.objects.all()
+        since = request.query_params.get("since")
+        if since is not None:
+            changes = changes.filter(parse_since(since))
+        try:
+            size = page_size(request.query_params.get("page_size"), CHANGES_PAGE_SIZE)
+        except InvalidPage as invalid:
+            raise ValidationError({"page_size": [str(invalid)]}) from None
+        size = min(size, MAX_CHANGES_PAGE_SIZE)
+        rows = list(changes.order_by("pk")[: size + 1])
+        more, rows = len(rows) > size, rows[:size]
+        if rows:
+            next_cursor = f"{CURSOR_PREFIX}{rows[-1].pk}"
+        elif since is not None and since.strip().startswith(CURSOR_PREFIX):
+            next_cursor = since.strip()
+        else:
+            latest = Change.objects.order_by("-pk").values_list("pk", flat=True).first()
+            next_cursor = f"{CURSOR_PREFIX}{latest or 0}"
+        next_url = None
+        if more:
+            query = {"since": next_cursor}
+            if "page_size" in request.query_params:
+                query["page_size"] = size
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+        return Response(
+            {
+                "count": len(rows),
+                "next": next_url,
+                "next_cursor": next_cursor,
+                "results": serializers.ChangeSerializer(
+                    rows, many=True, context={"request": request}
+                ).data,
+            }
+        )
+
+
+class GzipRenderer(renderers.BaseRenderer):
+    """Lets a client that asks for the gzip download by its media type get it."""
+
+    media_type = "application/gzip"
+    format = "gzip"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+EXPORT_FORMATS = {"ndjson": export.ndjson, "json": export.json_document}
+
+
+@method_decorator(cache_public_page, name="get")
+class ExportView(APIView):
+    """All published content in one gzip download, for sites that keep a copy."""
+
+    throttle_classes = [AnonymousThrottle]
+    renderer_classes = [renderers.JSONRenderer, GzipRenderer]
+
+    def accepted_values(self):
+        return {
+            "format": list(EXPORT_FORMATS),
+            **{name: ["format"] for name in self.request.query_params if name != "format"},
+        }
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = renderers.JSONRenderer()
+        self.request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    @extend_schema(
+        summary="Every published page in one download (gzip)",
+        description=(
+            "All published conditions, mechanisms, symptoms and glossary terms, gzip-compressed: "
+            "NDJSON by default (a `meta` line, then one line per item: `type`, `slug`, `data` "
+            "in the shape of the API's detail records, and `source`, the natural-key record "
+            "`manage.py load_export` restores a mirror from) or one JSON document "
+            "(`format=json`: `meta`, `items`, `records`). `meta` states the content licence "
+            "and `changes_cursor`, where to start reading `/api/v1/changes/`. Send the ETag "
+            "back as If-None-Match (or Last-Modified as If-Modified-Since) to download it only "
+            "after a change: an unchanged export is a 304."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                enum=list(EXPORT_FORMATS),
+                description="ndjson (default) or json; gzip-compressed either way.",
+            )
+        ],
+        responses={(200, "application/gzip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"format"})
+        if unknown:
+            raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+        kind = request.query_params.get("format", "ndjson")
+        if kind not in EXPORT_FORMATS:
+            raise ValidationError({"format": ["Choose ndjson or json."]})
+        moment = export.last_modified()
+        response = HttpResponse(
+            export.compressed(EXPORT_FORMATS[kind](request, moment)),
+            content_type="application/gzip",
+        )
+        response["Content-Disposition"] = f'attachment; filename="nerve-health-guide.{kind}.gz"'
+        if moment is not None:
+            response["Last-Modified"] = http_date(moment.timestamp())
+        return response
 
 
 @method_decorator(cache_public_page, name="get")

@@ -34,7 +34,9 @@ INSTALLED_APPS = [
     "sitecache",
     "ops",
     "editorial",
+    "changes",
     "conditions",
+    "cdshooks",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +164,23 @@ REST_FRAMEWORK = {
 # Requests per client address; read on every request so tests can override it.
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
 
+SITE_NAME = "Nerve Health Guide"
+# The licence the content is offered under, stated in the API, the export, the feeds and on
+# the About page. CC BY 4.0: anyone may copy, adapt and republish the text, commercially too,
+# if they name the source and link to the licence. Patient education is most useful where
+# patients already are (a health record, a clinic's site, an app); attribution keeps a reader
+# able to find the reviewed original. A share-alike or non-commercial licence would keep the
+# text out of exactly those systems.
+CONTENT_LICENCE = {
+    "name": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+    "spdx": "CC-BY-4.0",
+    "url": "https://creativecommons.org/licenses/by/4.0/",
+    "attribution": f"{SITE_NAME}: name it and link to the page you used",
+}
+CONTENT_RIGHTS = (
+    f"Text © {SITE_NAME}, licensed under {CONTENT_LICENCE['name']}: {CONTENT_LICENCE['url']}"
+)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Autoimmune neuropathy portal API",
     "DESCRIPTION": (
@@ -172,6 +191,7 @@ SPECTACULAR_SETTINGS = {
         "(send If-None-Match for a 304) and Cache-Control for public caching."
     ),
     "VERSION": "1",
+    "LICENSE": {"name": CONTENT_LICENCE["name"], "url": CONTENT_LICENCE["url"]},
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Swagger UI from the sidecar package's static files: no CDN, no third-party requests.

@@ -33,6 +33,7 @@ PAGES = {
     "search-no-results": "/search/?q=vaskulitys",
     "about": "/about/",
     "disclaimer": "/disclaimer/",
+    "recent-changes": "/changes/",
     "not-found": "/no-such-page/",
 }
 
