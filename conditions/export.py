@@ -23,11 +23,13 @@ from .models import (
     ClinicalCode,
     Condition,
     ConditionMechanism,
+    ConditionTreatment,
     GlossaryTerm,
     Mechanism,
     NeuropathyPattern,
     Reference,
     Symptom,
+    Treatment,
 )
 
 FORMAT_VERSION = 1
@@ -66,7 +68,7 @@ def last_modified():
     (which also covers something taken off the site)."""
     moments = [
         model.objects.published().aggregate(latest=Max("updated"))["latest"]
-        for model in (Condition, Mechanism, Symptom, GlossaryTerm)
+        for model in (Condition, Mechanism, Symptom, Treatment, GlossaryTerm)
     ]
     moments.append(Change.objects.aggregate(latest=Max("at"))["latest"])
     moments = [moment for moment in moments if moment is not None]
@@ -79,6 +81,7 @@ def items(request):
     conditions = Condition.objects.published()
     mechanisms = Mechanism.objects.published()
     symptoms = Symptom.objects.published()
+    treatments = Treatment.objects.published()
     glossary = GlossaryTerm.objects.published()
     published = {
         "symptoms": {(slug,) for slug in symptoms.values_list("slug", flat=True)},
@@ -88,10 +91,11 @@ def items(request):
         Q(pk__in=conditions.values("reviewed_by"))
         | Q(pk__in=mechanisms.values("reviewed_by"))
         | Q(pk__in=symptoms.values("reviewed_by"))
+        | Q(pk__in=treatments.values("reviewed_by"))
         | Q(pk__in=glossary.values("reviewed_by"))
     )
     references = Reference.objects.filter(
-        Q(conditions__in=conditions) | Q(mechanisms__in=mechanisms)
+        Q(conditions__in=conditions) | Q(mechanisms__in=mechanisms) | Q(treatments__in=treatments)
     ).distinct()
     supporting = [
         *_records(reviewers, fields=["slug", "name", "credentials"]),
@@ -122,6 +126,14 @@ def items(request):
         slug = record["fields"]["slug"]
         yield "mechanism", slug, mechanism_data[slug], record
 
+    treatment_data = {
+        treatment.slug: api_serializers.TreatmentDetailSerializer(treatment, context=context).data
+        for treatment in treatments.with_page_relations()
+    }
+    for record in _records(treatments):
+        slug = record["fields"]["slug"]
+        yield "treatment", slug, treatment_data[slug], record
+
     condition_rows = _records(conditions)
     _keep_published(condition_rows, "symptoms", published["symptoms"])
     _keep_published(condition_rows, "related_conditions", published["conditions"])
@@ -136,6 +148,10 @@ def items(request):
         yield "source", None, None, record
     for record in _records(
         ConditionMechanism.objects.with_published_condition().filter(mechanism__in=mechanisms)
+    ):
+        yield "source", None, None, record
+    for record in _records(
+        ConditionTreatment.objects.with_published_condition().filter(treatment__in=treatments)
     ):
         yield "source", None, None, record
 

@@ -54,6 +54,7 @@ def test_the_export_holds_every_published_item_and_nothing_else(client, site):
         "mechanism": models.Mechanism,
         "symptom": models.Symptom,
         "glossary_term": models.GlossaryTerm,
+        "treatment": models.Treatment,
     }
     expected = {
         (kind, slug)

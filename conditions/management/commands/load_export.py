@@ -8,7 +8,7 @@ from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
 
 from conditions import export
-from conditions.models import Condition, GlossaryTerm, Mechanism, Symptom
+from conditions.models import Condition, GlossaryTerm, Mechanism, Symptom, Treatment
 
 
 class Command(BaseCommand):
@@ -22,7 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("source", help="A downloaded export (.gz or not), or its URL.")
 
     def handle(self, *args, source, verbosity=1, **options):
-        if any(model.objects.exists() for model in (Condition, Mechanism, Symptom, GlossaryTerm)):
+        content = (Condition, Mechanism, Symptom, Treatment, GlossaryTerm)
+        if any(model.objects.exists() for model in content):
             raise CommandError(
                 "The database already holds content: load an export only into an empty one."
             )
