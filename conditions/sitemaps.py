@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Condition, Mechanism, Symptom
+from .models import Condition, GlossaryTerm, Mechanism, Symptom
 
 
 class ConditionSitemap(Sitemap):
@@ -37,6 +37,17 @@ class SymptomSitemap(Sitemap):
         return item.updated
 
 
+class GlossarySitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return GlossaryTerm.objects.published().only("slug", "updated")
+
+    def lastmod(self, item):
+        return item.updated
+
+
 class PageSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.5
@@ -48,6 +59,7 @@ class PageSitemap(Sitemap):
             "conditions:mechanism-list",
             "conditions:symptom-list",
             "conditions:a-to-z",
+            "conditions:glossary",
             "conditions:about",
             "conditions:disclaimer",
         ]
@@ -61,4 +73,5 @@ SITEMAPS = {
     "conditions": ConditionSitemap,
     "mechanisms": MechanismSitemap,
     "symptoms": SymptomSitemap,
+    "glossary": GlossarySitemap,
 }

@@ -12,6 +12,11 @@ urlpatterns = [
         views.condition_detail,
         name="condition-detail",
     ),
+    path(
+        "conditions/<slug:slug>/questions/",
+        views.condition_questions,
+        name="condition-questions",
+    ),
     path("mechanisms/", views.mechanism_list, name="mechanism-list"),
     path(
         "mechanisms/<slug:slug>/",
@@ -20,6 +25,8 @@ urlpatterns = [
     ),
     path("symptoms/", views.symptom_list, name="symptom-list"),
     path("symptoms/<slug:slug>/", views.symptom_detail, name="symptom-detail"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("glossary/<slug:slug>/", views.glossary_term, name="glossary-term"),
     path("a-z/", views.a_to_z, name="a-to-z"),
     path("search/", views.search, name="search"),
     path("about/", views.about, name="about"),

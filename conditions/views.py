@@ -9,18 +9,28 @@ through prefetches limited to published content, never through per-row look-ups.
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from editorial.markdown import markdown_to_text
 from sitecache.pages import cache_public_page
 
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
-from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mechanism, Symptom
+from .glossary import PageTerms
+from .models import (
+    QUESTIONS_HEADING,
+    Alias,
+    Condition,
+    ConditionMechanism,
+    GlossaryTerm,
+    Mechanism,
+    Symptom,
+)
 from .pagination import InvalidPage, page_of
 
 FEATURED_CONDITIONS = 6
@@ -108,6 +118,7 @@ def condition_detail(request, slug, *, preview=False):
         "condition": condition,
         "preview": preview,
         "questions_heading": QUESTIONS_HEADING,
+        "page_terms": PageTerms(),
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug
@@ -116,6 +127,33 @@ def condition_detail(request, slug, *, preview=False):
         ],
     }
     return render(request, "conditions/condition_detail.html", context)
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def condition_questions(request, slug):
+    """A published condition's questions for the doctor, to print with space for the answers."""
+    condition = get_object_or_404(Condition.objects.published(), slug=slug)
+    questions = markdown_list_items(condition.questions_for_doctor)
+    if not questions:
+        raise Http404("This condition has no questions for the doctor.")
+    return render(
+        request,
+        "conditions/condition_questions.html",
+        {"condition": condition, "questions": questions},
+    )
+
+
+def markdown_list_items(text):
+    """The items of a Markdown list as plain text, one per line (other lines are skipped)."""
+    items = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:2] in ("- ", "* ", "+ "):
+            items.append(markdown_to_text(stripped[2:]))
+        elif stripped[:1].isdigit() and ". " in stripped[:5]:
+            items.append(markdown_to_text(stripped.split(". ", 1)[1]))
+    return [item for item in items if item]
 
 
 def condition_structured_data(request, condition):
@@ -195,6 +233,7 @@ def mechanism_detail(request, slug, *, preview=False):
         "condition_links": shown,
         "condition_count": total,
         "all_conditions_url": all_conditions_url,
+        "page_terms": PageTerms(),
     }
     return render(request, "conditions/mechanism_detail.html", context)
 
@@ -213,9 +252,8 @@ def symptom_detail(request, slug, *, preview=False):
     """A published symptom's page; the admin previews any symptom through it (preview)."""
     symptoms = Symptom.objects.all() if preview else Symptom.objects.published()
     symptom = get_object_or_404(symptoms.with_published_conditions(), slug=slug)
-    return render(
-        request, "conditions/symptom_detail.html", {"symptom": symptom, "preview": preview}
-    )
+    context = {"symptom": symptom, "preview": preview, "page_terms": PageTerms()}
+    return render(request, "conditions/symptom_detail.html", context)
 
 
 def first_letter(text):
@@ -248,12 +286,38 @@ def a_to_z(request):
         {"name": s.name, "url": s.get_absolute_url(), "kind": "Symptom"}
         for s in Symptom.objects.published()
     ]
-    entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
-    letters = [
-        (letter, list(group))
-        for letter, group in groupby(entries, key=lambda entry: first_letter(entry["name"]))
+    entries += [
+        {"name": term.term, "url": term.get_absolute_url(), "kind": "What a word means"}
+        for term in GlossaryTerm.objects.published().only("slug", "term")
     ]
+    letters = by_letter(entries, lambda entry: entry["name"])
     return render(request, "conditions/a_to_z.html", {"letters": letters})
+
+
+def by_letter(items, name):
+    """[(letter, items)] in alphabetical order of name(item), "#" for what starts otherwise."""
+    items = sorted(items, key=lambda item: (first_letter(name(item)), name(item).lower()))
+    return [
+        (letter, list(group))
+        for letter, group in groupby(items, key=lambda i: first_letter(name(i)))
+    ]
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def glossary(request):
+    """Every published glossary term with its definition, by letter."""
+    terms = GlossaryTerm.objects.published()
+    return render(
+        request, "conditions/glossary.html", {"letters": by_letter(terms, lambda t: t.term)}
+    )
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def glossary_term(request, slug):
+    term = get_object_or_404(GlossaryTerm.objects.published(), slug=slug)
+    return render(request, "conditions/glossary_term.html", {"term": term})
 
 
 @cache_public_page(parameters=["q"])
@@ -285,6 +349,7 @@ def load_results(found):
         site_search.CONDITION: Condition.objects.for_list(),
         site_search.MECHANISM: Mechanism.objects.published(),
         site_search.SYMPTOM: Symptom.objects.published(),
+        site_search.GLOSSARY: GlossaryTerm.objects.published(),
     }
     wanted = {kind: [doc.pk for _, doc in found if doc.kind == kind] for kind in models}
     loaded = {kind: models[kind].in_bulk(pks) if pks else {} for kind, pks in wanted.items()}

@@ -14,12 +14,13 @@ from django.db.models import Prefetch
 
 from sitecache.version import content_version
 
-from ..models import Alias, Condition, Mechanism, Symptom
+from ..models import Alias, Condition, GlossaryTerm, Mechanism, Symptom
 from .text import markdown_words, normalise
 
 CONDITION = "condition"
 MECHANISM = "mechanism"
 SYMPTOM = "symptom"
+GLOSSARY = "glossary"
 
 # Shorter words are too easily one typo away from another word to forgive typos in them.
 MIN_TYPO_LENGTH = 4
@@ -140,6 +141,8 @@ def build_index():
     for symptom in Symptom.objects.published():
         titles = [symptom.name, symptom.clinical_term]
         index.add(SYMPTOM, symptom.pk, symptom.name, titles, symptom.description)
+    for term in GlossaryTerm.objects.published():
+        index.add(GLOSSARY, term.pk, term.term, term.forms, term.definition)
     return index.finish()
 
 
