@@ -243,3 +243,35 @@ def test_search_results_heading_keeps_its_role(client, db):
     ConditionFactory(name="Lupus")
     html = client.get("/search/?q=lupus").content.decode()
     assert re.search(r'<h2 id="results-heading"><span role="status">', html)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first"),
+    [
+        ("my mum has lupus", "sle"),
+        ("can lupus cause numb feet", "sle"),
+        ("what is cidp", "cidp"),
+    ],
+)
+def test_natural_questions_find_what_they_mean_in_html_and_api(client, db, query, expected_first):
+    from conditions.models import Alias
+
+    sle = ConditionFactory(
+        name="Systemic lupus erythematosus",
+        slug="sle",
+        summary="It can harm nerves and leave the feet numb.",
+    )
+    Alias.objects.create(condition=sle, name="Lupus")
+    cidp = ConditionFactory(
+        name="Chronic inflammatory demyelinating polyneuropathy",
+        slug="cidp",
+        summary="Numb feet and weak legs over months.",
+    )
+    Alias.objects.create(condition=cidp, name="CIDP", is_abbreviation=True)
+    ConditionFactory(name="Sjögren's disease", slug="sjogren", overview="Like lupus, it can.")
+    html = client.get("/search/", {"q": query}).content.decode()
+    html_order = re.findall(r'<h3><a href="/conditions/([^/]+)/">', html)
+    api = client.get("/api/v1/conditions/", {"q": query}).json()
+    api_order = [row["slug"] for row in api["results"]]
+    assert html_order[0] == expected_first
+    assert html_order == api_order
