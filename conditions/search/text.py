@@ -9,14 +9,89 @@ MAX_QUERY_LENGTH = 200
 
 # Words people type around what they mean; ignored unless they are all there is.
 STOP_WORDS = frozenset(
-    # Question and filler words: "can lupus cause numb feet", "what is cidp".
-    "a about am an and any are be been can cause caused causes causing could did do does for "
-    "from get gets getting got had has have having how i if im in is it its me mean means "
-    "meaning my of on or should so tell that the there this to what when which who why will "
-    "with would you your "
-    # The people a question is about: "my mum has lupus".
-    "boyfriend brother child children dad daughter father friend girlfriend husband mom mother "
-    "mum partner sister son wife".split()
+    [
+        # Question and filler words: "can lupus cause numb feet", "what is cidp".
+        "a",
+        "about",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "be",
+        "been",
+        "can",
+        "cause",
+        "caused",
+        "causes",
+        "causing",
+        "could",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "get",
+        "gets",
+        "getting",
+        "got",
+        "had",
+        "has",
+        "have",
+        "having",
+        "how",
+        "i",
+        "if",
+        "im",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "mean",
+        "means",
+        "meaning",
+        "my",
+        "of",
+        "on",
+        "or",
+        "should",
+        "so",
+        "tell",
+        "that",
+        "the",
+        "there",
+        "this",
+        "to",
+        "what",
+        "when",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        # The people a question is about: "my mum has lupus".
+        "boyfriend",
+        "brother",
+        "child",
+        "children",
+        "dad",
+        "daughter",
+        "father",
+        "friend",
+        "girlfriend",
+        "husband",
+        "mom",
+        "mother",
+        "mum",
+        "partner",
+        "sister",
+        "son",
+        "wife",
+    ]
 )
 
 MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
