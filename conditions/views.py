@@ -10,7 +10,7 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -82,6 +82,17 @@ def active_filter_chips(request, filterset):
 @require_safe
 @vary_on_headers(PARTIAL_HEADER)
 def condition_list(request):
+    # The form without JavaScript sends every field, empty ones too: answer with the same
+    # list at its canonical address, so the URL carries only what was chosen.
+    declared = [*ConditionFilter.base_filters, "page"]
+    if any(value == "" for name in declared for value in request.GET.getlist(name)):
+        kept = [
+            (name, value)
+            for name, values in request.GET.lists()
+            for value in values
+            if value != "" or name not in declared
+        ]
+        return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
     filterset = ConditionFilter(request.GET, queryset=Condition.objects.for_list())
     context = {"filterset": filterset, "form": filterset.form}
     status = 200

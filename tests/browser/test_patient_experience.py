@@ -117,3 +117,49 @@ def test_the_questions_sheet_prints_with_room_to_write(page, site, screenshot):
     expect(page.locator(".site-header")).to_be_hidden()
     screenshot("questions-print")
     assert printed_pages(page, page.url) <= 2
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_breadcrumb_separators_stay_with_their_label(page, site, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in [
+        "/conditions/chronic-inflammatory-demyelinating-polyneuropathy/",
+        "/mechanisms/anti-mag-antibodies/",
+        "/conditions/guillain-barre-syndrome/questions/",
+    ]:
+        page.goto(site + path)
+        crumbs = page.locator(".breadcrumbs li + li")
+        for index in range(crumbs.count()):
+            crumb = crumbs.nth(index)
+            link_top = crumb.locator("a").bounding_box()["y"]
+            assert abs(link_top - crumb.bounding_box()["y"]) < 4, (path, index)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_show_conditions_without_javascript_lands_on_the_count(browser, site):
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    page.goto(site + "/conditions/")
+    page.get_by_label("How fast it starts").select_option("acute")
+    page.get_by_role("button", name="Show conditions").click()
+    page.wait_for_load_state()
+    assert page.url == site + "/conditions/?onset=acute#results"
+    expect(page.locator("#result-count")).to_be_in_viewport()
+    # The sort box shows its whole text.
+    sort = page.get_by_label("Sort by")
+    assert sort.evaluate("e => e.scrollWidth <= e.clientWidth")
+    context.close()
+
+
+def test_chosen_counts_follow_the_ticks(page, site):
+    page.goto(site + "/conditions/")
+    group = page.locator("details.field-group").filter(has=page.locator("input[name=symptom]"))
+    group.locator("summary").click()
+    boxes = group.locator("input[type=checkbox]")
+    boxes.nth(0).check()
+    expect(group.locator("summary .count")).to_have_text("(1 chosen)")
+    boxes.nth(1).check()
+    expect(group.locator("summary .count")).to_have_text("(2 chosen)")
+    boxes.nth(0).uncheck()
+    boxes.nth(1).uncheck()
+    expect(group.locator("summary .count")).to_have_count(0)
