@@ -275,3 +275,12 @@ def test_natural_questions_find_what_they_mean_in_html_and_api(client, db, query
     api_order = [row["slug"] for row in api["results"]]
     assert html_order[0] == expected_first
     assert html_order == api_order
+
+
+def test_every_page_names_a_favicon_that_exists(client, db):
+    html = client.get("/").content.decode()
+    href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html).group(1)
+    assert href.endswith("favicon.svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("favicon.svg")
