@@ -284,3 +284,22 @@ def test_every_page_names_a_favicon_that_exists(client, db):
     from django.contrib.staticfiles import finders
 
     assert finders.find("favicon.svg")
+
+
+def test_the_myelin_highlight_leaves_the_axon_unhatched(client, db):
+    from conditions.models import NerveSite
+
+    mechanism = MechanismFactory(slug="demyelination", nerve_site=NerveSite.MYELIN)
+    html = client.get(mechanism.get_absolute_url()).content.decode()
+    axon = re.search(
+        r'<rect class="nerve-diagram__shape" x="4" y="(\d+)" width="392" height="(\d+)"', html
+    )
+    axon_top, axon_bottom = int(axon.group(1)), int(axon.group(1)) + int(axon.group(2))
+    mark = re.search(
+        r'id="nerve-part-myelin".*?class="nerve-diagram__mark" d="([^"]+)"', html, re.S
+    )
+    rectangles = re.findall(r"M(\d+) (\d+)h(\d+)v(\d+)", mark.group(1))
+    assert rectangles
+    for _, top, _, height in rectangles:
+        top, bottom = int(top), int(top) + int(height)
+        assert bottom <= axon_top or top >= axon_bottom, (top, bottom)
