@@ -27,9 +27,9 @@ SORT_CHOICES = [
 
 # The fibre types in a patient's words (the clinical names are in the brackets).
 FIBRE_CHOICES_IN_PLAIN_WORDS = [
-    (Fibre.SENSORY, "Feeling: touch, pain, temperature (sensory)"),
-    (Fibre.MOTOR, "Movement and strength (motor)"),
-    (Fibre.AUTONOMIC, "Automatic body work: heart, gut, bladder, sweat (autonomic)"),
+    (Fibre.SENSORY.value, "Feeling: touch, pain, temperature (sensory)"),
+    (Fibre.MOTOR.value, "Movement and strength (motor)"),
+    (Fibre.AUTONOMIC.value, "Automatic body work: heart, gut, bladder, sweat (autonomic)"),
 ]
 
 

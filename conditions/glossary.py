@@ -114,9 +114,13 @@ class _Marker(HTMLParser):
 class PageTerms:
     """What one page has explained so far: each term is explained at its first use only."""
 
-    def __init__(self, terms=None):
+    def __init__(self, terms=None, subject_names=()):
+        """`subject_names`: what the page itself is about (its heading says what it is), so
+        those terms are not explained on it."""
         self.terms = terms if terms is not None else get_terms()
-        self.explained = set()
+        self.explained = {
+            term.slug for term in map(self.terms.term_for, subject_names) if term is not None
+        }
 
     def mark_text(self, text):
         """Plain text → HTML, with the first use of each term not yet explained marked."""

@@ -129,7 +129,9 @@ def condition_detail(request, slug, *, preview=False):
         "condition": condition,
         "preview": preview,
         "questions_heading": QUESTIONS_HEADING,
-        "page_terms": PageTerms(),
+        "page_terms": PageTerms(
+            subject_names=[condition.name, *(alias.name for alias in condition.aliases.all())]
+        ),
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug
@@ -244,7 +246,7 @@ def mechanism_detail(request, slug, *, preview=False):
         "condition_links": shown,
         "condition_count": total,
         "all_conditions_url": all_conditions_url,
-        "page_terms": PageTerms(),
+        "page_terms": PageTerms(subject_names=[mechanism.name]),
     }
     return render(request, "conditions/mechanism_detail.html", context)
 
@@ -263,7 +265,8 @@ def symptom_detail(request, slug, *, preview=False):
     """A published symptom's page; the admin previews any symptom through it (preview)."""
     symptoms = Symptom.objects.all() if preview else Symptom.objects.published()
     symptom = get_object_or_404(symptoms.with_published_conditions(), slug=slug)
-    context = {"symptom": symptom, "preview": preview, "page_terms": PageTerms()}
+    page_terms = PageTerms(subject_names=[symptom.name, symptom.clinical_term])
+    context = {"symptom": symptom, "preview": preview, "page_terms": page_terms}
     return render(request, "conditions/symptom_detail.html", context)
 
 

@@ -303,3 +303,10 @@ def test_the_myelin_highlight_leaves_the_axon_unhatched(client, db):
     for _, top, _, height in rectangles:
         top, bottom = int(top), int(top) + int(height)
         assert bottom <= axon_top or top >= axon_bottom, (top, bottom)
+
+
+def test_a_page_does_not_explain_its_own_subject():
+    page = PageTerms(terms(NEUROPATHY), subject_names=["Neuropathies", "Unknown"])
+    assert page.mark("<p>Neuropathy is what this page is about.</p>") == (
+        "<p>Neuropathy is what this page is about.</p>"
+    )
