@@ -23,9 +23,9 @@ BUDGETS = {
     "mechanism": 3,
     "symptoms": 1,
     "symptom": 2,
-    "a-z": 4,
+    "a-z": 5,  # the glossary terms are one query
     "search page": 8,
-    "sitemap": 6,
+    "sitemap": 8,  # the glossary sitemap: a count and its page
     "API conditions": 9,
     "API condition": 10,
     "API mechanisms": 3,
