@@ -8,7 +8,7 @@ UV := $(PYTHON) -m uv
 RUN := $(UV) run --no-sync
 MANAGE := $(RUN) python manage.py
 
-.PHONY: install install-site run superuser serve bench bench-chart soak test lint format hooks \
+.PHONY: install install-site run superuser serve bench bench-chart soak lighthouse test lint format hooks \
 	migrations-check ci clean
 
 # uv is bootstrapped into the project's interpreter if missing; uv.lock pins every package.
@@ -56,6 +56,12 @@ bench: install-site
 # Redraws docs/bench/results.svg from docs/bench/results.json (no benchmark run).
 bench-chart: install-site
 	$(RUN) python scripts/bench_chart.py docs/bench/results.json --output docs/bench/results.svg
+
+# Lighthouse (mobile) over every page type as visitors see it; fails below 100 anywhere.
+lighthouse: install-site
+	@test -x var/lighthouse/node_modules/.bin/lighthouse || \
+		npm install --prefix var/lighthouse --no-audit --no-fund --silent lighthouse@12
+	$(RUN) python scripts/lighthouse.py
 
 # Bounded soak on loopback: 20,000+ mixed requests at concurrency 50, then memory growth.
 soak: install-site

@@ -34,6 +34,25 @@ SORT_CHOICES = [
 ]
 
 
+# The fibre types in a patient's words (the clinical names are in the brackets).
+FIBRE_CHOICES_IN_PLAIN_WORDS = [
+    (Fibre.SENSORY.value, "Feeling: touch, pain, temperature (sensory)"),
+    (Fibre.MOTOR.value, "Movement and strength (motor)"),
+    (Fibre.AUTONOMIC.value, "Automatic body work: heart, gut, bladder, sweat (autonomic)"),
+]
+
+
+class PlainNameMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Choices labelled with the object's everyday name where it has one (patterns)."""
+
+    def label_from_instance(self, obj):
+        return getattr(obj, "plain_name", "") or str(obj)
+
+
+class PlainNameMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = PlainNameMultipleChoiceField
+
+
 class StrictBooleanField(forms.TypedChoiceField):
     """Accepts exactly "true" or "false", so "?emergency=banana" is an error, not ignored."""
 
@@ -90,8 +109,8 @@ class ConditionFilter(django_filters.FilterSet):
     onset = django_filters.ChoiceFilter(
         label="How fast it starts", choices=Onset.choices, empty_label="Any speed"
     )
-    pattern = django_filters.ModelMultipleChoiceFilter(
-        label="Pattern of nerve damage",
+    pattern = PlainNameMultipleChoiceFilter(
+        label="Where the nerve damage is",
         field_name="patterns__slug",
         to_field_name="slug",
         queryset=NeuropathyPattern.objects.all(),
@@ -99,11 +118,11 @@ class ConditionFilter(django_filters.FilterSet):
         help_text="Conditions with any of these patterns.",
     )
     fibre = django_filters.MultipleChoiceFilter(
-        label="Nerve fibres affected",
-        choices=Fibre.choices,
+        label="What the damaged nerves do",
+        choices=FIBRE_CHOICES_IN_PLAIN_WORDS,
         method="filter_fibre",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions that affect any of these fibre types.",
+        help_text="Conditions that affect any of these kinds of nerve fibre.",
     )
     frequency = django_filters.ChoiceFilter(
         label="How often it causes neuropathy",
@@ -117,7 +136,7 @@ class ConditionFilter(django_filters.FilterSet):
         fields=(("name", "name"), ("updated", "updated")),
         field_labels={"name": "Name", "updated": "Last updated"},
         # No sort given: best match first when searching, otherwise A to Z.
-        empty_label="Best match (A to Z when not searching)",
+        empty_label="Best match (or A to Z)",
     )
 
     class Meta:
@@ -177,7 +196,7 @@ class ConditionFilter(django_filters.FilterSet):
             if isinstance(field, forms.ModelMultipleChoiceField):
                 # The chosen objects are already loaded; the field's choices would query again.
                 labels = {
-                    str(getattr(obj, field.to_field_name)): str(obj)
+                    str(getattr(obj, field.to_field_name)): field.label_from_instance(obj)
                     for obj in self.form.cleaned_data.get(name) or []
                 }
             else:

@@ -348,13 +348,11 @@ class HelpLevels(models.Model):
         ]
 
     def help_levels(self):
-        """(level, text) for each level that is written, most urgent first."""
+        """(level, label, text) for each level that is written, most urgent first."""
         return [
-            (level, text)
-            for level, text in (
-                ("emergency", self.help_emergency),
-                ("same_day", self.help_same_day),
-                ("routine", self.help_routine),
+            (level, label, text)
+            for level, (label, text) in zip(
+                ("emergency", "same_day", "routine"), self.labelled_help_levels(), strict=True
             )
             if text.strip()
         ]
@@ -512,12 +510,11 @@ class Condition(HelpLevels, EditorialContent):
     name = models.CharField(max_length=160)
     slug = models.SlugField(max_length=160, unique=True)
     summary = models.TextField(blank=True, help_text="Plain language, grade 8 or below.")
-    overview = models.TextField(blank=True, help_text="Markdown.")
-    nerve_effects = models.TextField("how it affects the nerves", blank=True)
+    overview = models.TextField("what it is", blank=True, help_text="Markdown.")
+    nerve_effects = models.TextField("how it damages the nerves", blank=True)
     symptoms_text = models.TextField("symptoms", blank=True)
     diagnosis = models.TextField("how it is diagnosed", blank=True)
     treatment = models.TextField(blank=True)
-    urgent_help = models.TextField("when to get urgent help", blank=True)
     living_with = models.TextField("living with it", blank=True, help_text="Markdown.")
     questions_for_doctor = models.TextField(
         "questions to ask your doctor", blank=True, help_text="Markdown list, one per line."
@@ -644,14 +641,14 @@ class Condition(HelpLevels, EditorialContent):
 # Items with public pages: the change log records what happens to each (conditions/signals.py).
 PAGE_MODELS = {Condition, Mechanism, Symptom}
 
-# The written sections of a condition page, in reading order, each headed by its field's name.
+# The written sections of a condition page, in the order a worried reader needs them, each
+# headed by its field's name. The page puts "when to get help" after the symptoms.
 SECTION_FIELDS = [
     "overview",
-    "nerve_effects",
     "symptoms_text",
+    "nerve_effects",
     "diagnosis",
     "treatment",
-    "urgent_help",
     "living_with",
 ]
 CONDITION_SECTIONS = [
@@ -713,6 +710,17 @@ class Evidence(models.TextChoices):
     LIMITED = "limited", "Limited"
 
 
+ROLE_IN_PLAIN_WORDS = {
+    Role.PRIMARY: "The main way the nerves are damaged",
+    Role.SECONDARY: "A less common way the nerves are damaged",
+}
+EVIDENCE_IN_PLAIN_WORDS = {
+    Evidence.STRONG: "doctors are sure of this",
+    Evidence.MODERATE: "several studies show this",
+    Evidence.LIMITED: "only a few studies suggest this",
+}
+
+
 class ConditionMechanismQuerySet(ContentQuerySet):
     """Links between conditions and mechanisms; a public page shows a link only if the other
     end is published too."""
@@ -771,6 +779,14 @@ class ConditionMechanism(models.Model):
     def __str__(self):
         return f"{self.condition} → {self.mechanism} ({self.get_role_display()})"
 
+    def plain_role(self):
+        """The role in a patient's words, true from either end of the link."""
+        return ROLE_IN_PLAIN_WORDS[self.role]
+
+    def plain_evidence(self):
+        """How sure doctors are, in a patient's words (the grade is for professionals)."""
+        return EVIDENCE_IN_PLAIN_WORDS[self.evidence]
+
     def natural_key(self):
         return (*self.condition.natural_key(), *self.mechanism.natural_key())
 
@@ -815,6 +831,9 @@ class GlossaryTerm(EditorialContent):
 
     def __str__(self):
         return self.term
+
+    def get_absolute_url(self):
+        return reverse("conditions:glossary-term", kwargs={"slug": self.slug})
 
     def scored_texts(self):
         return [("Definition", self.definition, GLOSSARY_MAX_GRADE)]

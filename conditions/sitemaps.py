@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Condition, Mechanism, Symptom, Treatment
+from .models import Condition, GlossaryTerm, Mechanism, Symptom, Treatment
 
 
 class ContentSitemap(Sitemap):
@@ -38,6 +38,17 @@ class TreatmentSitemap(ContentSitemap):
     priority = 0.6
 
 
+class GlossarySitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return GlossaryTerm.objects.published().only("slug", "updated")
+
+    def lastmod(self, item):
+        return item.updated
+
+
 class PageSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.5
@@ -50,6 +61,7 @@ class PageSitemap(Sitemap):
             "conditions:symptom-list",
             "conditions:treatment-list",
             "conditions:a-to-z",
+            "conditions:glossary",
             "conditions:about",
             "conditions:disclaimer",
         ]
@@ -64,4 +76,5 @@ SITEMAPS = {
     "mechanisms": MechanismSitemap,
     "symptoms": SymptomSitemap,
     "treatments": TreatmentSitemap,
+    "glossary": GlossarySitemap,
 }

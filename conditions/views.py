@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import CharField, Value
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.csp import CSP, build_policy
 from django.views.decorators.http import require_safe
@@ -26,11 +26,13 @@ from . import comparisons
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
+from .glossary import PageTerms
 from .models import (
     QUESTIONS_HEADING,
     Alias,
     Condition,
     ConditionMechanism,
+    GlossaryTerm,
     Mechanism,
     Symptom,
     Treatment,
@@ -87,6 +89,17 @@ def active_filter_chips(request, filterset):
 @require_safe
 @vary_on_headers(PARTIAL_HEADER)
 def condition_list(request):
+    # The form without JavaScript sends every field, empty ones too: answer with the same
+    # list at its canonical address, so the URL carries only what was chosen.
+    declared = [*ConditionFilter.base_filters, "page"]
+    if any(value == "" for name in declared for value in request.GET.getlist(name)):
+        kept = [
+            (name, value)
+            for name, values in request.GET.lists()
+            for value in values
+            if value != "" or name not in declared
+        ]
+        return redirect(f"{request.path}?{urlencode(kept)}" if kept else request.path)
     filterset = ConditionFilter(request.GET, queryset=Condition.objects.for_list())
     context = {"filterset": filterset, "form": filterset.form}
     status = 200
@@ -124,6 +137,9 @@ def condition_detail(request, slug, *, preview=False):
         "preview": preview,
         "questions_heading": QUESTIONS_HEADING,
         "comparisons": comparisons.curated_with(condition.slug),
+        "page_terms": PageTerms(
+            subject_names=[condition.name, *(alias.name for alias in condition.aliases.all())]
+        ),
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug
@@ -158,16 +174,6 @@ GENERAL_QUESTIONS = [
 ]
 
 
-def questions_in(markdown):
-    """The questions of a Markdown list, as plain lines."""
-    questions = []
-    for line in markdown_to_text(markdown).splitlines():
-        line = line.strip().lstrip("-*").strip()
-        if line:
-            questions.append(line)
-    return questions
-
-
 @cache_public_page(parameters=[])
 @require_safe
 def condition_pack(request, slug):
@@ -185,7 +191,7 @@ def condition_pack(request, slug):
         ),
         slug=slug,
     )
-    own = questions_in(condition.questions_for_doctor)
+    own = markdown_list_items(condition.questions_for_doctor)
     context = {
         "condition": condition,
         "questions": own + [q for q in GENERAL_QUESTIONS if q not in own],
@@ -196,6 +202,33 @@ def condition_pack(request, slug):
     response = render(request, "conditions/condition_pack.html", context)
     response.headers[str(CSP.HEADER_ENFORCE)] = build_policy(PACK_CSP)
     return response
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def condition_questions(request, slug):
+    """A published condition's questions for the doctor, to print with space for the answers."""
+    condition = get_object_or_404(Condition.objects.published(), slug=slug)
+    questions = markdown_list_items(condition.questions_for_doctor)
+    if not questions:
+        raise Http404("This condition has no questions for the doctor.")
+    return render(
+        request,
+        "conditions/condition_questions.html",
+        {"condition": condition, "questions": questions},
+    )
+
+
+def markdown_list_items(text):
+    """The items of a Markdown list as plain text, one per line (other lines are skipped)."""
+    items = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped[:2] in ("- ", "* ", "+ "):
+            items.append(markdown_to_text(stripped[2:]))
+        elif stripped[:1].isdigit() and ". " in stripped[:5]:
+            items.append(markdown_to_text(stripped.split(". ", 1)[1]))
+    return [item for item in items if item]
 
 
 def condition_structured_data(request, condition):
@@ -275,6 +308,7 @@ def mechanism_detail(request, slug, *, preview=False):
         "condition_links": shown,
         "condition_count": total,
         "all_conditions_url": all_conditions_url,
+        "page_terms": PageTerms(subject_names=[mechanism.name]),
     }
     return render(request, "conditions/mechanism_detail.html", context)
 
@@ -293,9 +327,9 @@ def symptom_detail(request, slug, *, preview=False):
     """A published symptom's page; the admin previews any symptom through it (preview)."""
     symptoms = Symptom.objects.all() if preview else Symptom.objects.published()
     symptom = get_object_or_404(symptoms.with_published_conditions(), slug=slug)
-    return render(
-        request, "conditions/symptom_detail.html", {"symptom": symptom, "preview": preview}
-    )
+    page_terms = PageTerms(subject_names=[symptom.name, symptom.clinical_term])
+    context = {"symptom": symptom, "preview": preview, "page_terms": page_terms}
+    return render(request, "conditions/symptom_detail.html", context)
 
 
 @cache_public_page(parameters=[])
@@ -387,6 +421,7 @@ def a_to_z(request):
         "mechanism": ("How nerves are damaged", "conditions:mechanism-detail"),
         "symptom": ("Symptom", "conditions:symptom-detail"),
         "treatment": ("Treatment", "conditions:treatment-detail"),
+        "glossary": ("What a word means", "conditions:glossary-term"),
     }
     named = [
         model.objects.published()
@@ -398,17 +433,44 @@ def a_to_z(request):
             (Treatment, "treatment"),
         )
     ]
+    named.append(
+        GlossaryTerm.objects.published()
+        .order_by()
+        .values_list("term", "slug", Value("glossary", output_field=CharField()))
+    )
     for name, slug, kind in named[0].union(*named[1:], all=True):
         label, url_name = kinds[kind]
         entries.append(
             {"name": name, "url": reverse(url_name, kwargs={"slug": slug}), "kind": label}
         )
-    entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
-    letters = [
-        (letter, list(group))
-        for letter, group in groupby(entries, key=lambda entry: first_letter(entry["name"]))
-    ]
+    letters = by_letter(entries, lambda entry: entry["name"])
     return render(request, "conditions/a_to_z.html", {"letters": letters})
+
+
+def by_letter(items, name):
+    """[(letter, items)] in alphabetical order of name(item), "#" for what starts otherwise."""
+    items = sorted(items, key=lambda item: (first_letter(name(item)), name(item).lower()))
+    return [
+        (letter, list(group))
+        for letter, group in groupby(items, key=lambda i: first_letter(name(i)))
+    ]
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def glossary(request):
+    """Every published glossary term with its definition, by letter."""
+    terms = GlossaryTerm.objects.published()
+    return render(
+        request, "conditions/glossary.html", {"letters": by_letter(terms, lambda t: t.term)}
+    )
+
+
+@cache_public_page(parameters=[])
+@require_safe
+def glossary_term(request, slug):
+    term = get_object_or_404(GlossaryTerm.objects.published(), slug=slug)
+    return render(request, "conditions/glossary_term.html", {"term": term})
 
 
 @cache_public_page(parameters=["q"])
@@ -441,6 +503,7 @@ def load_results(found):
         site_search.MECHANISM: Mechanism.objects.published(),
         site_search.SYMPTOM: Symptom.objects.published(),
         site_search.TREATMENT: Treatment.objects.published(),
+        site_search.GLOSSARY: GlossaryTerm.objects.published(),
     }
     wanted = {kind: [doc.pk for _, doc in found if doc.kind == kind] for kind in models}
     loaded = {kind: models[kind].in_bulk(pks) if pks else {} for kind, pks in wanted.items()}

@@ -74,7 +74,6 @@ class ConditionFactory(factory.django.DjangoModelFactory):
     symptoms_text = "Numbness and tingling."
     diagnosis = "Blood tests and nerve tests."
     treatment = "Medicines that calm the immune system."
-    urgent_help = "Get help if weakness spreads fast."
     living_with = "Most people keep working with support."
     onset = models.Onset.CHRONIC
     neuropathy_frequency = models.Frequency.OCCASIONAL

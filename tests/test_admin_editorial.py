@@ -56,7 +56,6 @@ def condition_form_data(condition=None, **overrides):
         "symptoms_text": condition.symptoms_text,
         "diagnosis": condition.diagnosis,
         "treatment": condition.treatment,
-        "urgent_help": condition.urgent_help,
         "living_with": condition.living_with,
         "questions_for_doctor": condition.questions_for_doctor,
         "onset": condition.onset,

@@ -140,7 +140,7 @@ def test_condition_detail_gives_each_section_as_safe_html_and_text(client, lupus
     written = [key for key, _ in models.CONDITION_SECTIONS]
     assert written == list(sections)[: len(written)]
     overview = sections["overview"]
-    assert overview["heading"] == "Overview"
+    assert overview["heading"] == "What it is"
     assert "<strong>common</strong>" in overview["html"]
     assert "<script" not in overview["html"]
     assert overview["text"].startswith("Lupus is common")

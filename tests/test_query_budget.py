@@ -7,6 +7,7 @@ from conditions.models import Alias, ConditionMechanism, Evidence
 from tests.factories import (
     ClinicalCodeFactory,
     ConditionFactory,
+    GlossaryTermFactory,
     MechanismFactory,
     ReferenceFactory,
     SymptomFactory,
@@ -30,7 +31,10 @@ PAGES = {
     "symptom": (lambda c: c["symptom"].get_absolute_url(), 2),
     "a-z": (lambda c: "/a-z/", 4),
     "search": (lambda c: "/search/?q=condition", 8),
-    "sitemap": (lambda c: "/sitemap.xml", 6),
+    "glossary": (lambda c: "/glossary/", 1),
+    "glossary-term": (lambda c: c["term"].get_absolute_url(), 1),
+    "questions": (lambda c: c["condition"].get_absolute_url() + "questions/", 1),
+    "sitemap": (lambda c: "/sitemap.xml", 8),
 }
 
 
@@ -39,7 +43,10 @@ def build_content(size):
     symptom = SymptomFactory()
     reference = ReferenceFactory()
     code = ClinicalCodeFactory()
-    conditions = [ConditionFactory(references=[reference], codes=[code]) for _ in range(size)]
+    conditions = [
+        ConditionFactory(references=[reference], codes=[code], questions_for_doctor="- Why?")
+        for _ in range(size)
+    ]
     for condition in conditions:
         condition.symptoms.add(symptom)
         Alias.objects.create(condition=condition, name=f"Alias of {condition.name}")
@@ -47,7 +54,9 @@ def build_content(size):
             condition=condition, mechanism=mechanism, evidence=Evidence.MODERATE
         )
     conditions[0].related_conditions.add(*conditions[1:])
-    return {"condition": conditions[0], "mechanism": mechanism, "symptom": symptom}
+    term = GlossaryTermFactory()
+    GlossaryTermFactory.create_batch(size)
+    return {"condition": conditions[0], "mechanism": mechanism, "symptom": symptom, "term": term}
 
 
 @pytest.mark.parametrize("size", [10, 200])

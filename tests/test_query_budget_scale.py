@@ -25,7 +25,7 @@ BUDGETS = {
     "symptom": 3,
     "a-z": 4,
     "search page": 8,
-    "sitemap": 6,
+    "sitemap": 8,  # the glossary sitemap: a count and its page
     "API conditions": 9,
     "API condition": 10,
     "API mechanisms": 3,

@@ -128,7 +128,8 @@ def test_condition_page(client, world):
     for field, heading, _ in condition.sections():
         assert f'<h2 id="{field}">{heading}</h2>' in html
     assert world["mechanism"].get_absolute_url() in html
-    assert "Primary cause · evidence: strong" in html
+    assert "The main way the nerves are damaged: doctors are sure of this." in html
+    assert "Demyelination: primary, strong evidence" in html  # for health professionals
     assert "paraesthesia" in html
     assert "Will I need a lumbar puncture?" in html
     assert 'href="https://example.org/gbs"' in html
@@ -169,7 +170,7 @@ def test_markdown_is_sanitised(client, db):
 def test_mechanism_page_lists_published_conditions_with_role(client, world):
     html = client.get(world["mechanism"].get_absolute_url()).content.decode()
     assert world["condition"].name in html
-    assert "Primary cause · evidence: strong" in html
+    assert "The main way the nerves are damaged: doctors are sure of this." in html
     assert "The part of the nerve affected: <strong>Demyelination" not in html
     assert 'id="nerve-part-myelin"' in html
     assert "(affected)" in html
@@ -192,7 +193,8 @@ def test_mechanism_page_names_the_first_conditions_and_links_to_all(
         )
     hidden = ConditionFactory(name="Cause draft", status=Status.DRAFT)
     ConditionMechanism.objects.create(condition=hidden, mechanism=mechanism, role=Role.PRIMARY)
-    # The mechanism, its conditions, its references and its public history.
+    # The mechanism, its conditions, its references and its public history; the fourth
+    # query reads the glossary terms (once per content version).
     with django_assert_max_num_queries(4):
         html = client.get(mechanism.get_absolute_url()).content.decode()
     assert html.count(">Cause ") == MECHANISM_CONDITIONS_SHOWN

@@ -14,13 +14,14 @@ from django.db.models import Prefetch
 
 from sitecache.version import content_version
 
-from ..models import Alias, Condition, Mechanism, Symptom, Treatment
+from ..models import Alias, Condition, GlossaryTerm, Mechanism, Symptom, Treatment
 from .text import markdown_words, normalise
 
 CONDITION = "condition"
 MECHANISM = "mechanism"
 SYMPTOM = "symptom"
 TREATMENT = "treatment"
+GLOSSARY = "glossary"
 
 # Shorter words are too easily one typo away from another word to forgive typos in them.
 MIN_TYPO_LENGTH = 4
@@ -144,6 +145,8 @@ def build_index():
     for treatment in Treatment.objects.published():
         body = " ".join([treatment.summary, *(text for _, _, text in treatment.sections())])
         index.add(TREATMENT, treatment.pk, treatment.name, [treatment.name], body)
+    for term in GlossaryTerm.objects.published():
+        index.add(GLOSSARY, term.pk, term.term, term.forms, term.definition)
     return index.finish()
 
 

@@ -8,6 +8,8 @@
     return;
   }
   var pending = null;
+  // The form's address without the "#results" it carries for the no-JavaScript case.
+  var listUrl = form.action.split("#")[0];
 
   function queryString() {
     var params = new URLSearchParams();
@@ -21,7 +23,7 @@
 
   function update(showResults) {
     var query = queryString();
-    var url = form.action + (query ? "?" + query : "");
+    var url = listUrl + (query ? "?" + query : "");
     if (pending) {
       pending.abort();
     }
@@ -59,7 +61,31 @@
       });
   }
 
+  // "(N chosen)" beside a folded group's name follows the ticks.
+  function updateChosenCount(group) {
+    var summary = group.querySelector("summary");
+    var chosen = group.querySelectorAll("input[type=checkbox]:checked").length;
+    var count = summary.querySelector(".count");
+    if (!chosen) {
+      if (count) {
+        summary.removeChild(count);
+      }
+      return;
+    }
+    if (!count) {
+      count = document.createElement("span");
+      count.className = "count";
+      summary.appendChild(document.createTextNode(" "));
+      summary.appendChild(count);
+    }
+    count.textContent = "(" + chosen + " chosen)";
+  }
+
   form.addEventListener("change", function (event) {
+    var group = event.target.closest ? event.target.closest("details.field-group") : null;
+    if (group) {
+      updateChosenCount(group);
+    }
     // Typing in the search box waits for Enter or the button; choices update at once.
     if (event.target.type !== "search") {
       update();

@@ -60,7 +60,7 @@ def test_filter_journey_by_keyboard_only(page, site):
                 return
         raise AssertionError(f"Tab never reached {condition}")
 
-    tab_to("document.activeElement.textContent.trim() === 'Nerve fibres affected'")
+    tab_to("document.activeElement.textContent.trim() === 'What the damaged nerves do'")
     page.keyboard.press("Enter")  # unfold the group
     target = page.locator("#id_fibre_1")  # Motor fibres
     tab_to("document.activeElement.id === 'id_fibre_1'")

@@ -218,7 +218,7 @@ class Command(BaseCommand):
                     symptoms_text=paragraph(rng, 4),
                     diagnosis=paragraph(rng, 4),
                     treatment=paragraph(rng, 4),
-                    urgent_help=paragraph(rng, 2),
+                    help_same_day=paragraph(rng, 2),
                     questions_for_doctor=paragraph(rng, 3),
                     onset=rng.choice(Onset.values),
                     affects_sensory=rng.random() < 0.8,
