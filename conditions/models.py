@@ -638,9 +638,6 @@ class Condition(HelpLevels, EditorialContent):
         return problems
 
 
-# Items with public pages: the change log records what happens to each (conditions/signals.py).
-PAGE_MODELS = {Condition, Mechanism, Symptom}
-
 # The written sections of a condition page, in the order a worried reader needs them, each
 # headed by its field's name. The page puts "when to get help" after the symptoms.
 SECTION_FIELDS = [
@@ -1065,3 +1062,7 @@ class ContentBaseline(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.natural_key}"
+
+
+# Items with public pages: the change log records what happens to each (conditions/signals.py).
+PAGE_MODELS = {Condition, Mechanism, Symptom, Treatment, GlossaryTerm}

@@ -23,7 +23,7 @@ CONTENT_MODELS = [
 
 
 # Rows edited with a condition: a change to one is a change to the condition's page.
-CHILD_MODELS = [models.Alias, models.ConditionMechanism]
+CHILD_MODELS = [models.Alias, models.ConditionMechanism, models.ConditionTreatment]
 
 
 def _saved_or_deleted(sender, using, **kwargs):

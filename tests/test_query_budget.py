@@ -24,7 +24,7 @@ PAGES = {
         ),
         12,
     ),
-    "condition": (lambda c: c["condition"].get_absolute_url(), 9),
+    "condition": (lambda c: c["condition"].get_absolute_url(), 10),
     "mechanisms": (lambda c: "/mechanisms/", 1),
     "mechanism": (lambda c: c["mechanism"].get_absolute_url(), 3),
     "symptoms": (lambda c: "/symptoms/", 1),

@@ -18,7 +18,7 @@ BUDGETS = {
     "condition list": 6,
     "condition list, filtered": 12,
     "condition list, search": 8,
-    "condition": 9,
+    "condition": 10,
     "mechanisms": 1,
     "mechanism": 4,  # its public history included, as on every page
     "symptoms": 1,

@@ -193,9 +193,9 @@ def test_mechanism_page_names_the_first_conditions_and_links_to_all(
         )
     hidden = ConditionFactory(name="Cause draft", status=Status.DRAFT)
     ConditionMechanism.objects.create(condition=hidden, mechanism=mechanism, role=Role.PRIMARY)
-    # The mechanism, its conditions, its references and its public history; the fourth
-    # query reads the glossary terms (once per content version).
-    with django_assert_max_num_queries(4):
+    # The mechanism, its conditions, its references, its public history, and the glossary
+    # terms (read once per content version).
+    with django_assert_max_num_queries(5):
         html = client.get(mechanism.get_absolute_url()).content.decode()
     assert html.count(">Cause ") == MECHANISM_CONDITIONS_SHOWN
     assert "Cause 00" in html
