@@ -30,6 +30,7 @@ from conditions.pagination import (
     page_number,
     page_size,
 )
+from ops.proxies import client_ip
 from sitecache.pages import cache_public_page
 
 from . import serializers
@@ -48,6 +49,11 @@ class AnonymousThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return settings.API_THROTTLE_RATE
+
+    def get_ident(self, request):
+        # The login lockout's rule (TRUSTED_PROXY_COUNT), not DRF's NUM_PROXIES: left unset,
+        # DRF would count every forged X-Forwarded-For value as a new client.
+        return client_ip(request)
 
 
 class StrictPageNumberPagination(pagination.PageNumberPagination):
