@@ -1,7 +1,19 @@
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
+from ops.origin import origin_parts
+
 from .models import Condition, Mechanism, Symptom
+
+
+class Sitemap(DjangoSitemap):
+    """Addresses on the configured canonical origin, not the Host the request named."""
+
+    def get_protocol(self, protocol=None):
+        return origin_parts()[0]
+
+    def get_domain(self, site=None):
+        return origin_parts()[1]
 
 
 class ConditionSitemap(Sitemap):

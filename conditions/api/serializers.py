@@ -17,6 +17,7 @@ from conditions.models import (
     Symptom,
 )
 from editorial.markdown import markdown_to_text, render_markdown
+from ops.origin import absolute_url
 
 from .lookup import Match
 
@@ -29,8 +30,8 @@ class PageURLField(serializers.ReadOnlyField):
         super().__init__(source="get_absolute_url", **kwargs)
 
     def to_representation(self, value):
-        request = self.context.get("request")
-        return request.build_absolute_uri(value) if request else value
+        # The configured canonical origin, never the request's Host.
+        return absolute_url(value)
 
 
 class ReferenceSerializer(serializers.ModelSerializer):

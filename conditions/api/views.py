@@ -176,7 +176,7 @@ class ConditionFilterBackend(DjangoFilterBackend):
 API_EXCLUDED_FILTERS = {"sort"}
 
 
-@method_decorator(cache_public_page, name="list")
+@method_decorator(cache_public_page(free_text=["q"]), name="list")
 @method_decorator(cache_public_page, name="retrieve")
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Shared by every endpoint: strict query strings, throttling and public caching."""
@@ -318,7 +318,8 @@ accepted and ignored.
 """
 
 
-@method_decorator(cache_public_page, name="get")
+# Any code, and any Infobutton parameter (accepted and ignored): kept out of the shared cache.
+@method_decorator(cache_public_page(shared=False), name="get")
 class LookupView(APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 

@@ -15,6 +15,9 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# Where the site is published (scheme, host and any port): every absolute URL (canonical links,
+# API `url` fields, the sitemap, robots.txt) names it, never the request's Host.
+SITE_ORIGIN = env("SITE_ORIGIN", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -75,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "ops.origin.site_origin",
             ],
         },
     },
