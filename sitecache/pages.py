@@ -17,7 +17,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from .version import CONTENT_VERSION_KEY, content_version, watched_content_version
+from .version import content_version
 
 # Entries are (version, (status, headers, body)); a new format or key scheme takes a new prefix.
 KEY_PREFIX = "page4"
@@ -203,20 +203,12 @@ def _lookup(key, local_only=False):
     """(current content version, the stored response if it is of that version, else None)."""
     local = _local_entries.get(key)
     # Read before rendering: an edit made meanwhile leaves this render filed under the old
-    # version, which no one will accept again.
-    version = watched_content_version()
-    if local_only:
-        version = version or content_version()
-        entry = local if local is not None and local[0] == version else None
-    elif version is None and local is None:
-        # No watch: the version and the entry in one round trip.
-        found = cache.get_many([CONTENT_VERSION_KEY, key])
-        version = found.get(CONTENT_VERSION_KEY) or content_version()
-        entry = found.get(key)
+    # version, which no one will accept again. Watched, the version costs no round trip.
+    version = content_version()
+    if local is not None and local[0] == version:
+        entry = local
     else:
-        # A watched version and an entry held here: no round trip at all.
-        version = version or content_version()
-        entry = local if local is not None and local[0] == version else cache.get(key)
+        entry = None if local_only else cache.get(key)
     rendered_at, stored = entry or (None, None)
     if rendered_at != version:
         return version, None
