@@ -30,6 +30,26 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class NulByteMiddleware:
+    """A NUL byte in the path or the query string is a 400: no identifier, slug or search term
+    holds one, and PostgreSQL refuses it in a query with an error that would become a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in query.getlist(name))
+            for name in query
+        ):
+            detail = "A NUL character is not allowed in the address."
+            if request.path_info.startswith(API_PATH_PREFIX):
+                return JsonResponse({"status": 400, "detail": detail}, status=400)
+            return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
 class DatabaseUnavailableMiddleware:
     """An unreachable database gives a 503 (HTML page or API JSON), never a stack trace.
 

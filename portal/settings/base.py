@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "ops.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the path or the query: a NUL byte there is a 400.
+    "ops.middleware.NulByteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before the page cache and CommonMiddleware, so cache hits and redirects get CORS headers.
     "corsheaders.middleware.CorsMiddleware",
