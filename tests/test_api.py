@@ -90,7 +90,11 @@ def test_condition_list_carries_every_promised_field(client, lupus):
     assert item["onset"] == "subacute"
     assert item["fibres"] == ["sensory"]
     assert item["patterns"][0]["slug"] == "mononeuritis-multiplex"
-    assert item["emergency"] == {"flag": True, "warning": "Call 999 if your legs get weak fast."}
+    assert item["emergency"] == {
+        "flag": True,
+        "warning": "Call 999 if your legs get weak fast.",
+        "warning_html": "<p>Call 999 if your legs get weak fast.</p>",
+    }
     assert item["symptoms"] == [
         {"slug": "pins-and-needles", "name": "pins and needles", "clinical_term": "paraesthesia"}
     ]

@@ -90,9 +90,38 @@ class ConditionMechanismSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "role", "evidence"]
 
 
+class MarkdownTextField(serializers.ReadOnlyField):
+    """An editor's Markdown as plain words, all markup removed."""
+
+    def to_representation(self, value):
+        return markdown_to_text(value)
+
+
+class MarkdownHTMLField(serializers.ReadOnlyField):
+    """An editor's Markdown as sanitised HTML (the same rendering the pages use)."""
+
+    def to_representation(self, value):
+        return str(render_markdown(value))
+
+
+@extend_schema_field(str)
+class _StringMarkdownText(MarkdownTextField):
+    pass
+
+
+@extend_schema_field(str)
+class _StringMarkdownHTML(MarkdownHTMLField):
+    pass
+
+
 class EmergencySerializer(serializers.Serializer):
     flag = serializers.BooleanField(source="is_emergency", help_text="A medical emergency.")
-    warning = serializers.CharField(source="emergency_warning", help_text="What to do, now.")
+    warning = _StringMarkdownText(
+        source="emergency_warning", help_text="What to do, now (plain text)."
+    )
+    warning_html = _StringMarkdownHTML(
+        source="emergency_warning", help_text="What to do, now (sanitised HTML)."
+    )
 
 
 class SectionSerializer(serializers.Serializer):
@@ -229,10 +258,16 @@ class MechanismDetailSerializer(MechanismSerializer):
 class SymptomSerializer(serializers.ModelSerializer):
     url = PageURLField()
     review = ReviewSerializer(source="*", read_only=True)
+    description = _StringMarkdownText(help_text="What it feels like (plain text).")
+    description_html = _StringMarkdownHTML(
+        source="description", help_text="What it feels like (sanitised HTML)."
+    )
 
     class Meta:
         model = Symptom
-        fields = ["slug", "name", "clinical_term", "description", "url", "review"]
+        fields = [
+            "slug", "name", "clinical_term", "description", "description_html", "url", "review",
+        ]  # fmt: skip
 
 
 class SymptomDetailSerializer(SymptomSerializer):
