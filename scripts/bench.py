@@ -167,7 +167,7 @@ UNIQUE_PREFIX = "unique:"
 
 
 def unique_requests_script(kind, symptoms):
-    """A wrk Lua script sending a new search (kind "search") or symptom set ("filters") each time."""
+    """A wrk Lua script: a new search ("search") or symptom set ("filters") every request."""
     lua = (
         UNIQUE_REQUESTS_LUA.replace("{WORDS}", "{" + ",".join(f'"{w}"' for w in SEARCH_WORDS) + "}")
         .replace("{SYMPTOMS}", "{" + ",".join(f'"{slug}"' for slug in symptoms[:21]) + "}")

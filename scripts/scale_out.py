@@ -10,9 +10,10 @@
 
 Needs PostgreSQL on 127.0.0.1:5432 (a throwaway database is created and dropped) and
 redis-server (a private one on a free port is started and stopped). Exit status 1 on failure.
-Run by .ci/run.
+Run by .ci/run; `--soak-requests 5000` also drives the pair with `make soak`'s request mix.
 """
 
+import argparse
 import os
 import socket
 import subprocess
@@ -101,6 +102,14 @@ def edit_summary(env, words):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--soak-requests",
+        type=int,
+        default=0,
+        help="also drive the pair with `make soak`'s request mix (scripts/soak.py --servers)",
+    )
+    options = parser.parse_args()
     failures = []
 
     def check(condition, message):
@@ -130,6 +139,14 @@ def main():
                 status, body = fetch(server.base)
                 check(status == 200, f"{server.base} serves the page")
                 fetch(server.base)  # now from the cache
+
+            if options.soak_requests:
+                soak = subprocess.run(
+                    [sys.executable, "soak.py", "--servers", f"{a.port},{b.port}",
+                     "--requests", str(options.soak_requests), "--concurrency", "20"],
+                    check=False,
+                )  # fmt: skip
+                check(soak.returncode == 0, "the soak mix over both servers gives no error")
 
             edit_summary(env, "First edit, shared by both servers.")
             for server in servers:
