@@ -93,8 +93,6 @@ def raise_copy(version):
             logger.warning("Cannot copy the content version to the cache: %s", error)
             _copy_behind_since = time.monotonic()
             return False
-    elif (cache.get(CONTENT_VERSION_KEY) or 0) < version:
-        cache.set(CONTENT_VERSION_KEY, version, timeout=None)
     _copy_behind_since = 0.0
     return True
 
@@ -102,11 +100,14 @@ def raise_copy(version):
 def content_version():
     """The current content version (a big, ever-growing integer)."""
     if not _copy_can_go_stale():
+        # A cache on this machine is always reachable: its own number is the version. Seeded
+        # from the clock, so an evicted key never comes back as an older number; add() lets the
+        # first of several workers win.
         version = cache.get(CONTENT_VERSION_KEY)
         if version is None:
-            version = database_version() or time.time_ns()
-            raise_copy(version)
-        return version
+            cache.add(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(CONTENT_VERSION_KEY)
+        return version if version is not None else time.time_ns()
     # A network cache's copy is believed only through a watch that checked it against the
     # database when it connected and has heard every change since, and only while this process
     # has no bump of its own that the copy missed. Any doubt: the database, which cannot be
@@ -131,6 +132,14 @@ def content_version():
 def bump_content_version():
     """Move the version forward now. Content code calls content_changed() instead."""
     version = _bump_database()
+    if not _copy_can_go_stale():
+        try:
+            return cache.incr(CONTENT_VERSION_KEY)
+        except ValueError:
+            # The key was missing (first edit, or evicted): any fresh clock value is newer.
+            version = time.time_ns()
+            cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+            return version
     if version is None:
         # No database right after a commit: the copy alone, as best it can be moved.
         version = time.time_ns()
