@@ -1,7 +1,19 @@
-from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
+from ops.origin import origin_parts
+
 from .models import Condition, GlossaryTerm, Mechanism, Symptom, Treatment
+
+
+class Sitemap(DjangoSitemap):
+    """Addresses on the configured canonical origin, not the Host the request named."""
+
+    def get_protocol(self, protocol=None):
+        return origin_parts()[0]
+
+    def get_domain(self, site=None):
+        return origin_parts()[1]
 
 
 class ContentSitemap(Sitemap):
@@ -38,15 +50,9 @@ class TreatmentSitemap(ContentSitemap):
     priority = 0.6
 
 
-class GlossarySitemap(Sitemap):
-    changefreq = "monthly"
+class GlossarySitemap(ContentSitemap):
+    model = GlossaryTerm
     priority = 0.4
-
-    def items(self):
-        return GlossaryTerm.objects.published().only("slug", "updated")
-
-    def lastmod(self, item):
-        return item.updated
 
 
 class PageSitemap(Sitemap):

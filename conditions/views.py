@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from editorial.markdown import markdown_to_text
+from ops.origin import absolute_url
 from sitecache.pages import cache_public_page
 
 from . import comparisons
@@ -85,7 +86,11 @@ def active_filter_chips(request, filterset):
     return chips
 
 
-@cache_public_page(parameters=[*ConditionFilter.base_filters, "page"])
+@cache_public_page(
+    parameters=[*ConditionFilter.base_filters, "page"],
+    headers={PARTIAL_HEADER: ["results"]},
+    free_text=["q"],
+)
 @require_safe
 @vary_on_headers(PARTIAL_HEADER)
 def condition_list(request):
@@ -233,7 +238,7 @@ def markdown_list_items(text):
 
 def condition_structured_data(request, condition):
     """schema.org MedicalCondition inside a MedicalWebPage, for search engines."""
-    url = request.build_absolute_uri(condition.get_absolute_url())
+    url = absolute_url(condition.get_absolute_url())
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -473,7 +478,7 @@ def glossary_term(request, slug):
     return render(request, "conditions/glossary_term.html", {"term": term})
 
 
-@cache_public_page(parameters=["q"])
+@cache_public_page(parameters=["q"], free_text=["q"])
 @require_safe
 def search(request):
     form = SearchForm(request.GET)
@@ -533,7 +538,7 @@ def disclaimer(request):
 
 @require_safe
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    sitemap_url = absolute_url(reverse("sitemap"))
     # The admin's address is deliberately not listed: naming it here would advertise it.
     lines = ["User-agent: *", "Allow: /", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -5,6 +5,7 @@ Rendered output is memoised by the text itself, so a page view never re-renders 
 
 import functools
 import html
+import re
 
 import markdown as markdown_lib
 import nh3
@@ -15,7 +16,17 @@ ALLOWED_TAGS = {
     "abbr", "dfn", "code", "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+# Browsers read these as another host ("//evil.example/p", and "/\\evil.example" or
+# "\\\\evil.example" after normalising backslashes): not site-relative, whatever they look like.
+OFF_SITE_PREFIXES = ("//", "/\\", "\\")
+
+
+def _site_relative_or_allowed(tag, attribute, value):
+    # Browsers drop tabs and line breaks inside URLs: "/\t/evil.example" is "//evil.example".
+    if attribute == "href" and re.sub(r"[\t\n\r ]", "", value).startswith(OFF_SITE_PREFIXES):
+        return None
+    return value
 
 
 @functools.lru_cache(maxsize=4096)
@@ -29,6 +40,7 @@ def render_markdown(text):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_site_relative_or_allowed,
     )
     return mark_safe(cleaned)
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 logger = logging.getLogger(__name__)
 
-READY_PROBE_KEY = "readyz-probe"
+READY_PROBE_KEY_PREFIX = "readyz-probe"
 
 
 @never_cache
@@ -34,9 +34,13 @@ def database_reachable():
 def cache_reachable():
     # A round trip rather than a ping: it works for every cache backend, and the fault-tolerant
     # Redis backend (which swallows errors) shows an outage as a value that did not come back.
+    # A key per probe: probes from many processes at once must not overwrite each other's.
     token = secrets.token_hex(8)
-    cache.set(READY_PROBE_KEY, token, timeout=10)
-    return cache.get(READY_PROBE_KEY) == token
+    key = f"{READY_PROBE_KEY_PREFIX}:{token}"
+    cache.set(key, token, timeout=10)
+    reachable = cache.get(key) == token
+    cache.delete(key)
+    return reachable
 
 
 @never_cache

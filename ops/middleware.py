@@ -30,6 +30,32 @@ class PermissionsPolicyMiddleware:
         return response
 
 
+class NulByteMiddleware:
+    """A NUL byte in the path, or in the admin's query string, is a 400.
+
+    No identifier or slug holds one, and PostgreSQL refuses it in a query with an error that
+    would become a 500. Public pages and the API check their own query parameters (their forms
+    refuse NUL with the designed 400 that names the parameter); the admin's search and
+    autocomplete do not.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        in_admin = request.path_info.startswith("/" + settings.ADMIN_URL)
+        if "\x00" in request.path or (in_admin and "\x00" in _query_text(request)):
+            detail = "A NUL character is not allowed in the address."
+            if request.path_info.startswith(API_PATH_PREFIX):
+                return JsonResponse({"status": 400, "detail": detail}, status=400)
+            return HttpResponse(detail, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+def _query_text(request):
+    return "".join(name + "".join(request.GET.getlist(name)) for name in request.GET)
+
+
 class DatabaseUnavailableMiddleware:
     """An unreachable database gives a 503 (HTML page or API JSON), never a stack trace.
 

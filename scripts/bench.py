@@ -128,9 +128,64 @@ def last_line_as_json(arguments, env):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+# Requests no cache can absorb (issue 17, point 7): every one a new search or a new set of
+# symptoms, as an attacker (or a curious crowd) would send. wrk runs this Lua per request.
+UNIQUE_REQUESTS_LUA = """
+local words = {WORDS}
+local symptoms = {SYMPTOMS}
+local kind = "{KIND}"
+local counter = 0
+request = function()
+  counter = counter + 1
+  local path
+  if kind == "search" then
+    local n = #words
+    path = "/conditions/?q=" .. words[counter % n + 1] .. "+"
+      .. words[math.floor(counter / n) % n + 1] .. "+"
+      .. words[math.floor(counter / (n * n)) % n + 1] .. "+" .. counter
+  else
+    path = "/conditions/?"
+    -- Spread over every subset of the 21 symptoms, not only the first few.
+    local bits = (counter * 40503) % 2097152
+    for i = 1, #symptoms do
+      if bits % 2 == 1 then
+        path = path .. "symptom=" .. symptoms[i] .. "&"
+      end
+      bits = math.floor(bits / 2)
+    end
+    path = path .. "onset=" .. ((counter % 2 == 0) and "chronic" or "acute")
+  end
+  return wrk.format("GET", path)
+end
+"""
+SEARCH_WORDS = [
+    "numbness", "feet", "weakness", "pain", "burning", "tingling", "hands", "legs", "nerve",
+    "immune", "vasculitis", "lupus", "balance", "fatigue", "autoimmune", "sensory", "motor",
+    "chronic", "sudden", "arms",
+]  # fmt: skip
+UNIQUE_PREFIX = "unique:"
+
+
+def unique_requests_script(kind, symptoms):
+    """A wrk Lua script: a new search ("search") or symptom set ("filters") every request."""
+    lua = (
+        UNIQUE_REQUESTS_LUA.replace("{WORDS}", "{" + ",".join(f'"{w}"' for w in SEARCH_WORDS) + "}")
+        .replace("{SYMPTOMS}", "{" + ",".join(f'"{slug}"' for slug in symptoms[:21]) + "}")
+        .replace("{KIND}", kind)
+    )
+    path = WORK / f"unique-{kind}.lua"
+    path.write_text(lua)
+    return path
+
+
 def wrk(url, seconds, connections):
+    script = []
+    if UNIQUE_PREFIX in url:
+        # "http://host/unique:search|<script path>": the script makes every request's URL.
+        base, _, spec = url.partition("/" + UNIQUE_PREFIX)
+        script, url = ["-s", spec.split("|", 1)[1]], base + "/"
     result = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", *script, url],
         check=True,
         capture_output=True,
         text=True,
@@ -275,6 +330,11 @@ def main():
         "--modes", default="cached,uncached", help="page cache on (cached), off (uncached), or both"
     )
     parser.add_argument(
+        "--only",
+        default="",
+        help='comma-separated page rows to measure, e.g. "unique searches,unique symptom sets"',
+    )
+    parser.add_argument(
         "--publish",
         action="store_true",
         help=f"also write results.json and results.svg to {PUBLISHED.relative_to(ROOT)}/",
@@ -308,7 +368,14 @@ def main():
             "API list": "/api/v1/conditions/",
             "API detail": f"/api/v1/conditions/{facts['condition']}/",
             "lookup": f"/api/v1/lookup/?system={system}&code={code}",
+            "unique searches": f"/{UNIQUE_PREFIX}search|"
+            + str(unique_requests_script("search", facts["symptoms"])),
+            "unique symptom sets": f"/{UNIQUE_PREFIX}filters|"
+            + str(unique_requests_script("filters", facts["symptoms"])),
         }
+        if options.only:
+            wanted = set(options.only.split(","))
+            pages = {name: path for name, path in pages.items() if name in wanted}
         for label in modes:
             page_cache = label == "cached"
             log(f"{size} conditions, {label}: starting the production server")

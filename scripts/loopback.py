@@ -40,18 +40,24 @@ def loopback_defaults(environ=os.environ):
     defaults |= {name: value for name, value in DEFAULTS.items() if name not in given}
     if "SECRET_KEY" not in given:
         defaults["SECRET_KEY"] = secrets.token_urlsafe(50)
+    if "SITE_ORIGIN" not in given:
+        # The address this server answers on, so its links lead back to it.
+        host = environ.get("HOST") or "127.0.0.1"
+        defaults["SITE_ORIGIN"] = f"http://{host}:{environ.get('PORT') or '8000'}"
     return defaults
 
 
 def loopback_env(**settings):
     """os.environ with the loopback defaults, and `settings` on top (None removes a variable)."""
-    env = {**os.environ, **loopback_defaults()}
+    env = dict(os.environ)
     for name, value in settings.items():
         if value is None:
             env.pop(name, None)
         else:
             env[name] = value
-    return env
+    return {**env, **loopback_defaults(env)} | {
+        name: value for name, value in settings.items() if value is not None
+    }
 
 
 if __name__ == "__main__":

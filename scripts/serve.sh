@@ -17,9 +17,19 @@ eval "$loopback_defaults"
 .venv/bin/python manage.py migrate --no-input --verbosity 0
 .venv/bin/python manage.py load_content --if-empty --verbosity "${LOAD_VERBOSITY:-1}"
 
-# Sync workers: each request has a process to itself; the count comes from the environment
-# (WEB_CONCURRENCY, gunicorn's own convention). No access log: a proxy in front keeps one.
-exec .venv/bin/gunicorn portal.wsgi:application \
+# gunicorn's asyncio (ASGI) workers: a connection costs a coroutine until its request has fully
+# arrived, so slow clients trickling headers or bodies never hold a worker, and Django runs only
+# complete requests (docs/deploy.md; scripts/slow_clients.py proves it). The count comes from
+# the environment (WEB_CONCURRENCY, gunicorn's own convention); WORKER_CLASS=sync gives the
+# previous one-request-per-process workers, for comparison. No access log: a proxy in front
+# keeps one.
+if [ "${WORKER_CLASS:-asgi}" = "asgi" ]; then
+  app=portal.asgi:application
+else
+  app=portal.wsgi:application
+fi
+exec .venv/bin/gunicorn "$app" \
+  --worker-class "${WORKER_CLASS:-asgi}" \
   --workers "$WEB_CONCURRENCY" \
   --bind "$HOST:$PORT" \
   --graceful-timeout 10 \

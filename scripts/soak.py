@@ -116,7 +116,8 @@ def request_mix(base, rng, count):
     return [rng.choices(makers, weights)[0]() for _ in range(count)]
 
 
-def run(server, requests, concurrency, on_progress):
+def run(ports, requests, concurrency, on_progress):
+    """Send `requests`, the n-th to ports[n % len(ports)] (one server, or several in turn)."""
     statuses, errors, latencies = Counter(), [], []
     lock = threading.Lock()
     position = iter(enumerate(requests))
@@ -128,10 +129,11 @@ def run(server, requests, concurrency, on_progress):
                 item = next(position, None)
             if item is None:
                 return
-            _, (method, path, headers, expected) = item
+            number, (method, path, headers, expected) = item
             start = time.perf_counter()
             try:
-                connection = http.client.HTTPConnection(HOST, server.port, timeout=30)
+                port = ports[number % len(ports)]
+                connection = http.client.HTTPConnection(HOST, port, timeout=30)
                 connection.request(method, path, headers=headers)
                 response = connection.getresponse()
                 response.read()
@@ -165,7 +167,15 @@ def main():
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 2)))
     parser.add_argument("--port", type=int, default=int(os.environ.get("SOAK_PORT", 8078)))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--servers",
+        default="",
+        help="comma-separated loopback ports of servers already running (e.g. two `make serve`"
+        " sharing PostgreSQL and Redis): requests go to each in turn; no memory check",
+    )
     options = parser.parse_args()
+    if options.servers:
+        return drive_running_servers(options)
 
     # Stopped from outside (timeout, Ctrl-C): still stop the server this script started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("soak: terminated"))
@@ -191,7 +201,7 @@ def main():
                 print(f"  {count} requests", file=sys.stderr, flush=True)
 
         started = time.monotonic()
-        statuses, errors, latencies = run(server, requests, options.concurrency, on_progress)
+        statuses, errors, latencies = run([server.port], requests, options.concurrency, on_progress)
         elapsed = time.monotonic() - started
         final = server.worker_rss_kb()
     finally:
@@ -224,6 +234,28 @@ def main():
     passed = not errors and worst < MAX_GROWTH
     print(f"result: {'PASS' if passed else 'FAIL'} (zero errors; growth < {MAX_GROWTH:.0%})")
     sys.exit(0 if passed else 1)
+
+
+def drive_running_servers(options):
+    ports = [int(port) for port in options.servers.split(",")]
+    requests = request_mix(
+        f"http://{HOST}:{ports[0]}", random.Random(options.seed), options.requests
+    )
+    started = time.monotonic()
+    statuses, errors, latencies = run(ports, requests, options.concurrency, lambda count: None)
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    print(
+        f"{len(latencies)} requests over ports {options.servers} at concurrency "
+        f"{options.concurrency} in {elapsed:.0f} s; p50 {latencies[len(latencies) // 2] * 1000:.1f}"
+        f" ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.1f} ms"
+    )
+    print("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items(), key=str)))
+    print(f"errors (failures, timeouts, 5xx, unexpected statuses): {len(errors)}")
+    for problem in errors[:10]:
+        print(f"  {problem}")
+    print(f"result: {'PASS' if not errors else 'FAIL'} (zero errors)")
+    sys.exit(0 if not errors else 1)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
 
-from .version import CONTENT_VERSION_KEY, content_version, watched_content_version
+from .version import content_version
 
 # Entries are (version, (status, headers, body)); a new format or key scheme takes a new prefix.
-KEY_PREFIX = "page3"
+KEY_PREFIX = "page4"
 CACHEABLE_METHODS = {"GET", "HEAD"}
 HEADER_LIST_SEPARATOR = re.compile(r"\s*,\s*")
 # A response varying on these can differ per visitor: never share it.
@@ -35,17 +35,28 @@ LOCAL_ENTRIES = 256
 EVERY_PARAMETER = None
 
 
-def cache_public_page(view=None, *, parameters=EVERY_PARAMETER):
+def cache_public_page(
+    view=None, *, parameters=EVERY_PARAMETER, headers=None, free_text=(), shared=True
+):
     """Mark a view whose anonymous GET responses are the same for every visitor.
 
     `parameters` names the query parameters the view reads: the others cannot change the page,
-    so requests that differ only in them share one entry. A function view, or a DRF handler
-    through method_decorator (which copies the mark).
+    so requests that differ only in them share one entry. `headers` maps a request header the
+    view varies on to the values it tells apart; any other value is keyed as if absent.
+    Requests with a value in a `free_text` parameter (a search), and every request when not
+    `shared`, are kept only in the process's own small store: visitors can make endless
+    different ones, and none of them may fill the shared cache. A function view, or a DRF
+    handler through method_decorator (which copies the mark).
     """
 
     def mark(view):
         view.public_page = True
         view.public_parameters = None if parameters is None else frozenset(parameters)
+        view.public_headers = {
+            name.lower(): frozenset(values) for name, values in (headers or {}).items()
+        }
+        view.public_free_text = frozenset(free_text)
+        view.public_shared = shared
         return view
 
     return mark(view) if view is not None else mark
@@ -69,15 +80,15 @@ NOT_PUBLIC = _NotPublic()
 
 
 @lru_cache(maxsize=4096)
-def _public_parameters(path_info):
-    """The parameters the URL's public view reads (EVERY_PARAMETER for all), or NOT_PUBLIC.
+def _public_handler_of(path_info):
+    """The URL's public view (its marks say how it is cached), or NOT_PUBLIC.
 
     The URLconf is fixed, so this is remembered per path."""
     try:
         handler = _public_handler(resolve(path_info).func)
     except Resolver404:
         return NOT_PUBLIC
-    return NOT_PUBLIC if handler is None else handler.public_parameters
+    return NOT_PUBLIC if handler is None else handler
 
 
 def _digest(value):
@@ -92,9 +103,19 @@ def _digest(value):
 _learned_vary = ()
 
 
-def _page_key(request, parameters, vary_headers):
-    # Scheme and host are part of the page (canonical link, structured data); the query holds
-    # only what the view reads, sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+def _header_value(handler, request, name):
+    value = request.headers.get(name, "")
+    told_apart = handler.public_headers.get(name)
+    return value if told_apart is None or value in told_apart else ""
+
+
+def _page_key(request, handler, vary_headers):
+    # Neither scheme nor host: pages name the configured canonical origin, never the request's
+    # (a Host with another port must not split or fill the cache). get_host() still refuses a
+    # host ALLOWED_HOSTS does not allow, before any hit is served. The query holds only what the
+    # view reads, sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+    request.get_host()
+    parameters = handler.public_parameters
     query = sorted(
         (name, values)
         for name, values in request.GET.lists()
@@ -102,12 +123,17 @@ def _page_key(request, parameters, vary_headers):
     )
     return f"{KEY_PREFIX}:" + _digest(
         [
-            request.scheme,
-            request.get_host(),
             request.path,
             query,
-            [(name, request.headers.get(name, "")) for name in vary_headers],
+            [(name, _header_value(handler, request, name)) for name in vary_headers],
         ]
+    )
+
+
+def _kept_here_only(request, handler):
+    """Whether this request's page stays out of the shared cache (see cache_public_page)."""
+    return not handler.public_shared or any(
+        request.GET.get(name, "").strip() for name in handler.public_free_text
     )
 
 
@@ -173,21 +199,16 @@ def _remember(key, entry):
         del _local_entries[next(iter(_local_entries))]
 
 
-def _lookup(key):
+def _lookup(key, local_only=False):
     """(current content version, the stored response if it is of that version, else None)."""
     local = _local_entries.get(key)
     # Read before rendering: an edit made meanwhile leaves this render filed under the old
-    # version, which no one will accept again.
-    version = watched_content_version()
-    if version is None and local is None:
-        # No watch: the version and the entry in one round trip.
-        found = cache.get_many([CONTENT_VERSION_KEY, key])
-        version = found.get(CONTENT_VERSION_KEY) or content_version()
-        entry = found.get(key)
+    # version, which no one will accept again. Watched, the version costs no round trip.
+    version = content_version()
+    if local is not None and local[0] == version:
+        entry = local
     else:
-        # A watched version and an entry held here: no round trip at all.
-        version = version or content_version()
-        entry = local if local is not None and local[0] == version else cache.get(key)
+        entry = None if local_only else cache.get(key)
     rendered_at, stored = entry or (None, None)
     if rendered_at != version:
         return version, None
@@ -197,13 +218,16 @@ def _lookup(key):
     return version, HttpResponse(body, status=status, headers=headers)
 
 
-def _store(request, parameters, version, response):
+def _store(request, handler, version, response):
     global _learned_vary
     _learned_vary = tuple(sorted(set(_learned_vary) | set(_vary_headers(response))))
     # Plain values, not a response object: smaller to store and quicker to unpickle.
     stored = (response.status_code, dict(response.items()), response.content)
-    key = _page_key(request, parameters, _learned_vary)
-    cache.set(key, (version, stored), settings.PAGE_CACHE_TIMEOUT)
+    key = _page_key(request, handler, _learned_vary)
+    if _kept_here_only(request, handler):
+        _remember(key, (version, stored))
+    else:
+        cache.set(key, (version, stored), settings.PAGE_CACHE_TIMEOUT)
 
 
 class PageCacheMiddleware:
@@ -220,12 +244,13 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in CACHEABLE_METHODS or not _is_anonymous(request):
             return self.get_response(request)
-        parameters = _public_parameters(request.path_info)
-        if parameters is NOT_PUBLIC:
+        handler = _public_handler_of(request.path_info)
+        if handler is NOT_PUBLIC:
             return self.get_response(request)
         version = None
         if settings.PAGE_CACHE:
-            version, hit = _lookup(_page_key(request, parameters, _learned_vary))
+            key = _page_key(request, handler, _learned_vary)
+            version, hit = _lookup(key, local_only=_kept_here_only(request, handler))
             if hit is not None:
                 return _conditional(request, hit)
         response = self.get_response(request)
@@ -233,5 +258,5 @@ class PageCacheMiddleware:
             return response
         _add_http_caching(response)
         if settings.PAGE_CACHE and request.method == "GET":
-            _store(request, parameters, version, response)
+            _store(request, handler, version, response)
         return _conditional(request, response)

@@ -27,7 +27,7 @@ class KeyWatch:
     CLIENT_NAME = "portal-content-version-watch"
     RETRY_SECONDS = 5.0
 
-    def __init__(self, location, options, key):
+    def __init__(self, location, options, key, on_connect=None):
         # The cache's own connection options (timeouts, credentials, TLS ...), less those
         # Django's RedisCacheClient takes for itself.
         pool_options = {
@@ -39,6 +39,9 @@ class KeyWatch:
             location, protocol=3, client_name=self.CLIENT_NAME, **pool_options
         )
         self._key = key
+        # Run once tracking is on, before the first read is trusted: it returns False when
+        # the value cannot be vouched for yet (the connection is then dropped and retried).
+        self._on_connect = on_connect
         self._lock = threading.Lock()
         self._connection = None
         self._value = None
@@ -66,6 +69,10 @@ class KeyWatch:
                     "Lost the watch on %s (%s); reading it per request.", self._key, error
                 )
             return None
+
+    def connected(self):
+        """Whether the watch holds a live connection (Redis answered it last time)."""
+        return self._connection is not None
 
     def forget(self):
         """Read the key from Redis next time (this process has just changed it)."""
@@ -101,6 +108,9 @@ class KeyWatch:
         connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", "PREFIX", self._key)
         connection.read_response()
         self._value = None
+        # Tracking first: a change made after the check is then pushed to this connection.
+        if self._on_connect is not None and not self._on_connect():
+            raise ConnectionError(f"{self._key} could not be checked on connecting")
 
     def _close(self):
         self._value = None

@@ -92,7 +92,11 @@ def test_condition_list_carries_every_promised_field(client, lupus):
     assert item["onset"] == "subacute"
     assert item["fibres"] == ["sensory"]
     assert item["patterns"][0]["slug"] == "mononeuritis-multiplex"
-    assert item["emergency"] == {"flag": True, "warning": "Call 999 if your legs get weak fast."}
+    assert item["emergency"] == {
+        "flag": True,
+        "warning": "Call 999 if your legs get weak fast.",
+        "warning_html": "<p>Call 999 if your legs get weak fast.</p>",
+    }
     assert item["symptoms"] == [
         {"slug": "pins-and-needles", "name": "pins and needles", "clinical_term": "paraesthesia"}
     ]
@@ -470,6 +474,40 @@ def test_throttling_gives_429_json_with_retry_after(client, settings, lupus):
     body = response.json()
     assert body["status"] == 429
     assert body["retry_after"] == int(response["Retry-After"])
+    cache.clear()
+
+
+def test_forged_forwarded_for_values_share_one_throttle_allowance(client, settings, lupus):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_THROTTLE_RATE = "3/minute"
+    settings.TRUSTED_PROXY_COUNT = 0
+    urls = ["/api/v1/conditions/", "/api/v1/conditions/lupus/", "/api/v1/mechanisms/"]
+    for number, url in enumerate(urls):
+        forged = {"X-Forwarded-For": f"203.0.113.{number}"}
+        assert client.get(url, headers=forged).status_code == 200
+    response = client.get("/api/v1/symptoms/", headers={"X-Forwarded-For": "203.0.113.99"})
+    assert response.status_code == 429
+    cache.clear()
+
+
+def test_throttle_trusts_only_the_configured_proxies_entry(client, settings, lupus):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_THROTTLE_RATE = "3/minute"
+    settings.TRUSTED_PROXY_COUNT = 1
+    # The proxy appends the address it saw; whatever the client put before it is ignored.
+    urls = ["/api/v1/conditions/", "/api/v1/conditions/lupus/", "/api/v1/mechanisms/"]
+    for number, url in enumerate(urls):
+        chain = {"X-Forwarded-For": f"198.51.100.{number}, 203.0.113.7"}
+        assert client.get(url, headers=chain).status_code == 200
+    over = client.get("/api/v1/symptoms/", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert over.status_code == 429
+    # Another client behind the same proxy has its own allowance.
+    other = client.get("/api/v1/symptoms/", headers={"X-Forwarded-For": "203.0.113.8"})
+    assert other.status_code == 200
     cache.clear()
 
 

@@ -153,17 +153,112 @@ def test_the_partial_list_and_the_full_list_are_cached_apart(client, lupus):
     assert b"<html" not in client.get("/conditions/", headers={"x-partial": "results"}).content
 
 
-def test_query_order_shares_an_entry_and_hosts_do_not(
+def test_query_order_and_host_ports_share_an_entry(
     client, lupus, settings, django_assert_num_queries
 ):
-    settings.ALLOWED_HOSTS = ["testserver", "other.example.org"]
     client.get("/conditions/?onset=chronic&fibre=sensory")
     with django_assert_num_queries(0):
         client.get("/conditions/?fibre=sensory&onset=chronic")
-    # The host appears in the page (canonical link), so another host gets its own render.
-    other = client.get("/conditions/lupus/", headers={"host": "other.example.org"})
-    assert b"other.example.org" in other.content
-    assert b"other.example.org" not in client.get("/conditions/lupus/").content
+    first = client.get("/conditions/lupus/")
+    # Pages name the configured origin, not the Host (any port passes ALLOWED_HOSTS), so a
+    # port can neither split the cache nor get into the page.
+    with django_assert_num_queries(0):
+        other = client.get("/conditions/lupus/", headers={"host": "testserver:8123"})
+    assert other.content == first.content
+    assert b"8123" not in other.content
+    assert b'<link rel="canonical" href="http://testserver/conditions/lupus/">' in other.content
+
+
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_cached(client, lupus):
+    assert client.get("/conditions/lupus/").status_code == 200
+    assert client.get("/conditions/lupus/", headers={"host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("forged", "victim"),
+    [
+        ("/conditions/?q=lupus%26sort%3D-updated", "/conditions/?q=lupus&sort=-updated"),
+        ("/conditions/?q=lupus%26onset%3Dchronic", "/conditions/?q=lupus&onset=chronic"),
+        ("/conditions/?onset=chronic%26q%3Dlupus", "/conditions/?onset=chronic&q=lupus"),
+    ],
+)
+def test_a_value_holding_separators_cannot_plant_a_page_on_another_url(
+    client, lupus, forged, victim
+):
+    # The forged request asks for a search or filter value that matches nothing (or is
+    # refused); had it shared the victim URL's entry, the victim would get that answer.
+    client.get(forged)
+    victim_page = client.get(victim)
+    fresh = client.get(victim, headers={"x-partial": "results"})
+    assert victim_page.status_code == 200
+    assert b"Lupus" in victim_page.content
+    assert b"Lupus" in fresh.content
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("/conditions/?q=a%26sort%3Dname", "/conditions/?q=a&sort=name"),
+        ("/conditions/?q=a%3Db", "/conditions/?q%3Da=b"),
+        ("/conditions/?q=a%7Cb", "/conditions/?q=a&pattern=b"),
+        ("/conditions/?symptom=a%2Cb", "/conditions/?symptom=a&symptom=b"),
+        ("/conditions/?q=a%7C%5B%5D", "/conditions/?q=a"),
+    ],
+)
+def test_page_keys_keep_every_part_apart(one, other, rf):
+    from sitecache import pages
+
+    handler = pages._public_handler_of("/conditions/")
+    key = pages._page_key(rf.get(one), handler, ("x-partial",))
+    assert key != pages._page_key(rf.get(other), handler, ("x-partial",))
+    partial = rf.get(other, headers={"x-partial": "results"})
+    assert pages._page_key(partial, handler, ("x-partial",)) != pages._page_key(
+        rf.get(other), handler, ("x-partial",)
+    )
+
+
+def shared_page_keys(monkeypatch):
+    """Every page-cache key written to the shared cache from now on."""
+    from sitecache import pages
+
+    written = set()
+    real_set = cache.set
+
+    def recording_set(key, *args, **kwargs):
+        if key.startswith(f"{pages.KEY_PREFIX}:"):
+            written.add(key)
+        return real_set(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "set", recording_set)
+    return written
+
+
+def test_what_a_page_ignores_cannot_fill_the_shared_cache(client, lupus, monkeypatch):
+    written = shared_page_keys(monkeypatch)
+    for number in range(40):
+        client.get(f"/conditions/?utm_source={number}")
+        client.get("/conditions/", headers={"x-partial": f"junk-{number}"})
+        client.get("/conditions/", headers={"host": f"testserver:{8000 + number}"})
+        client.get("/conditions/lupus/", headers={"host": f"localhost:{9000 + number}"})
+    client.get("/conditions/", headers={"x-partial": "results"})
+    # The full list, its results fragment, the detail page: nothing else.
+    assert len(written) == 3
+
+
+def test_free_text_searches_stay_out_of_the_shared_cache(
+    client, lupus, monkeypatch, django_assert_num_queries
+):
+    written = shared_page_keys(monkeypatch)
+    for number in range(30):
+        assert client.get(f"/search/?q=lupus{number}").status_code == 200
+        assert client.get(f"/conditions/?q=lupus{number}").status_code == 200
+        assert client.get(f"/api/v1/conditions/?q=lupus{number}").status_code == 200
+        assert client.get(f"/api/v1/lookup/?system=icd10cm&code=M32.{number}").status_code == 200
+    assert written == set()
+    # A search repeated on this server is still answered from its own small store.
+    client.get("/search/?q=lupus")
+    with django_assert_num_queries(0):
+        assert b"Lupus" in client.get("/search/?q=lupus").content
 
 
 def test_errors_are_not_cached(client, lupus):

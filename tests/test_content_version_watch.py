@@ -16,15 +16,21 @@ from django.test import override_settings
 
 from conditions.models import Condition
 from sitecache import version as content_cache
+from sitecache.models import ContentVersion
 from sitecache.version import (
     CONTENT_VERSION_KEY,
+    RAISE_COPY_SCRIPT,
     bump_content_version,
     content_version,
+    database_version,
     watched_content_version,
 )
 from sitecache.watch import KeyWatch
 from tests.factories import ConditionFactory
 from tests.test_faults import DEAD_REDIS_URL, LIVE_REDIS_URL, redis_cache
+
+# The version's source of truth is a database row (sitecache.models.ContentVersion).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -39,8 +45,15 @@ class OtherServer(redis.Redis):
     """A client of the same Redis that this process's watch knows nothing about."""
 
     def bump(self):
-        """What bump_content_version does on another server: the write, then one round trip."""
-        version = self.incr(self.full_key)
+        """What bump_content_version does on another server: the database's version forward,
+        the copy raised to it, then one round trip."""
+        database_version()  # the row exists
+        with connection.cursor() as cursor:
+            table = ContentVersion._meta.db_table
+            cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1")
+            cursor.execute(f"SELECT value FROM {table} WHERE id = 1")
+            (version,) = cursor.fetchone()
+        self.eval(RAISE_COPY_SCRIPT, 1, self.full_key, version)
         self.exists(self.full_key)
         return version
 

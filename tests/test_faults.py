@@ -2,6 +2,7 @@
 
 import logging
 import os
+import socket
 import uuid
 from contextlib import contextmanager
 from unittest import mock
@@ -16,8 +17,22 @@ from django.urls import reverse
 from conditions.models import Condition
 
 REDIS_BACKEND = "sitecache.backends.FaultTolerantRedisCache"
-# Nothing listens here: connecting is refused at once, as when Redis has crashed.
-DEAD_REDIS_URL = "redis://127.0.0.1:6390/0"
+
+
+def _closed_port():
+    """A loopback port this process holds bound but never listens on, for as long as it runs.
+
+    Connecting to it is refused at once, as when Redis has crashed, and no other program can
+    start listening there meanwhile (a fixed port number might have a server on it).
+    """
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.bind(("127.0.0.1", 0))
+    _closed_port_holders.append(holder)
+    return holder.getsockname()[1]
+
+
+_closed_port_holders = []
+DEAD_REDIS_URL = f"redis://127.0.0.1:{_closed_port()}/0"
 LIVE_REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -178,3 +193,34 @@ def test_reachable_redis_works_as_a_normal_cache():
     assert cache.get("key", "gone") == "gone"
     with pytest.raises(ValueError):
         cache.incr("missing")
+
+
+def test_the_dead_redis_port_refuses_connections():
+    port = int(DEAD_REDIS_URL.rsplit(":", 1)[1].split("/")[0])
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+    # Held by this process, so nothing else can start listening on it during the run.
+    with socket.socket() as other, pytest.raises(OSError):
+        other.bind(("127.0.0.1", port))
+
+
+@pytest.mark.django_db
+def test_readyz_probes_running_at_once_do_not_fail_each_other(client):
+    from ops import health
+
+    real_set = cache.set
+    answers = []
+
+    def set_then_another_probe_runs(*args, **kwargs):
+        real_set(*args, **kwargs)
+        # Another process's probe writes between this probe's write and its read.
+        if not answers:
+            answers.append(None)
+            answers.append(health.cache_reachable())
+
+    with mock.patch.object(cache, "set", side_effect=set_then_another_probe_runs):
+        response = client.get(reverse("readyz"))
+
+    assert answers == [None, True]
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok"}

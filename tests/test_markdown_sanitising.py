@@ -181,3 +181,55 @@ def test_safe_links_are_kept():
 def test_rendering_is_memoised():
     text = "Memoised *once*."
     assert render_markdown(text) is render_markdown(text)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/p",
+        "/\\evil.example/p",
+        "\\\\evil.example/p",
+        "/\t/evil.example/p",
+        " //evil.example/p",
+        "tel:999",
+        "ftp://evil.example/p",
+    ],
+)
+def test_links_leaving_the_site_by_a_back_door_lose_their_target(target):
+    rendered = str(render_markdown(f"[Read more]({target})"))
+    assert "href" not in rendered
+    assert "evil.example" not in rendered
+    assert "Read more" in rendered
+
+
+@pytest.mark.parametrize(
+    "target", ["https://www.ninds.nih.gov/", "http://example.org/", "mailto:a@example.org",
+               "/conditions/", "#symptoms"]
+)  # fmt: skip
+def test_site_relative_and_allowed_scheme_links_survive(target):
+    assert f'href="{target}"' in str(render_markdown(f"[Read more]({target})"))
+
+
+@pytest.mark.django_db
+def test_the_api_returns_sanitised_html_and_plain_text_for_editor_markdown(client):
+    from tests.factories import ConditionFactory, SymptomFactory
+
+    typed = "Go to A&E **now**.<script>alert(1)</script> [More](//evil.example/p)"
+    condition = ConditionFactory(
+        name="Lupus", slug="lupus", is_emergency=True, emergency_warning=typed
+    )
+    condition.symptoms.add(SymptomFactory(name="Numb feet", slug="numb-feet", description=typed))
+
+    emergency = client.get("/api/v1/conditions/lupus/").json()["emergency"]
+    symptom = client.get("/api/v1/symptoms/numb-feet/").json()
+    for text, html_version in [
+        (emergency["warning"], emergency["warning_html"]),
+        (symptom["description"], symptom["description_html"]),
+    ]:
+        assert "<" not in text
+        assert "**" not in text
+        assert text.startswith("Go to A&E now.")
+        assert "<strong>now</strong>" in html_version
+        assert "<script" not in html_version
+        assert "alert(1)" not in html_version
+        assert "evil.example" not in html_version

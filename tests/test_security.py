@@ -304,3 +304,36 @@ def test_production_settings_force_https():
         "('HTTP_X_FORWARDED_PROTO',",
         "'https')",
     ]
+
+
+# Absolute URLs come from SITE_ORIGIN, never from the Host header (any port is let through).
+
+
+ORIGIN = "https://portal.example.org"
+PAGE = "/conditions/systemic-lupus-erythematosus/"
+
+
+@pytest.mark.parametrize("host", ["testserver:8123", "localhost:1", "127.0.0.1:65535"])
+def test_absolute_urls_name_the_configured_origin_whatever_the_host(
+    client, content, host, settings
+):
+    settings.SITE_ORIGIN = ORIGIN
+    headers = {"host": host}
+    bare_host = host.split(":")[0]
+
+    page = client.get(PAGE, headers=headers).content.decode()
+    assert f'<link rel="canonical" href="{ORIGIN}{PAGE}">' in page
+    assert f'"url":"{ORIGIN}{PAGE}"' in (page.replace(" ", ""))
+
+    api = client.get("/api/v1" + PAGE, headers=headers).json()
+    assert api["url"] == ORIGIN + PAGE
+
+    sitemap = client.get("/sitemap.xml", headers=headers).content.decode()
+    assert f"<loc>{ORIGIN}{PAGE}</loc>" in sitemap
+
+    robots = client.get("/robots.txt", headers=headers).content.decode()
+    assert f"Sitemap: {ORIGIN}/sitemap.xml" in robots
+
+    for body in (page, str(api), sitemap, robots):
+        assert host not in body
+        assert f"//{bare_host}" not in body

@@ -181,6 +181,7 @@ def test_mechanism_page_names_the_first_conditions_and_links_to_all(
     client, db, django_assert_max_num_queries
 ):
     from conditions.views import MECHANISM_CONDITIONS_SHOWN
+    from sitecache.version import content_version
 
     mechanism = MechanismFactory()
     total = MECHANISM_CONDITIONS_SHOWN + 3
@@ -194,7 +195,9 @@ def test_mechanism_page_names_the_first_conditions_and_links_to_all(
     hidden = ConditionFactory(name="Cause draft", status=Status.DRAFT)
     ConditionMechanism.objects.create(condition=hidden, mechanism=mechanism, role=Role.PRIMARY)
     # The mechanism, its conditions, its references, its public history, and the glossary
-    # terms (read once per content version).
+    # terms (read once per content version). With Redis, the first version read after the
+    # test's cache flush comes from the database: read it first.
+    content_version()
     with django_assert_max_num_queries(5):
         html = client.get(mechanism.get_absolute_url()).content.decode()
     assert html.count(">Cause ") == MECHANISM_CONDITIONS_SHOWN

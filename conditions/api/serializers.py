@@ -22,6 +22,7 @@ from conditions.models import (
     TreatmentRole,
 )
 from editorial.markdown import markdown_to_text, render_markdown
+from ops.origin import absolute_url
 
 from .lookup import Match
 
@@ -34,8 +35,8 @@ class PageURLField(serializers.ReadOnlyField):
         super().__init__(source="get_absolute_url", **kwargs)
 
     def to_representation(self, value):
-        request = self.context.get("request")
-        return request.build_absolute_uri(value) if request else value
+        # The configured canonical origin, never the request's Host.
+        return absolute_url(value)
 
 
 class ReferenceSerializer(serializers.ModelSerializer):
@@ -104,9 +105,38 @@ class ConditionTreatmentSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "role", "note"]
 
 
+class MarkdownTextField(serializers.ReadOnlyField):
+    """An editor's Markdown as plain words, all markup removed."""
+
+    def to_representation(self, value):
+        return markdown_to_text(value)
+
+
+class MarkdownHTMLField(serializers.ReadOnlyField):
+    """An editor's Markdown as sanitised HTML (the same rendering the pages use)."""
+
+    def to_representation(self, value):
+        return str(render_markdown(value))
+
+
+@extend_schema_field(str)
+class _StringMarkdownText(MarkdownTextField):
+    pass
+
+
+@extend_schema_field(str)
+class _StringMarkdownHTML(MarkdownHTMLField):
+    pass
+
+
 class EmergencySerializer(serializers.Serializer):
     flag = serializers.BooleanField(source="is_emergency", help_text="A medical emergency.")
-    warning = serializers.CharField(source="emergency_warning", help_text="What to do, now.")
+    warning = _StringMarkdownText(
+        source="emergency_warning", help_text="What to do, now (plain text)."
+    )
+    warning_html = _StringMarkdownHTML(
+        source="emergency_warning", help_text="What to do, now (sanitised HTML)."
+    )
 
 
 class SectionSerializer(serializers.Serializer):
@@ -271,10 +301,16 @@ class MechanismDetailSerializer(MechanismSerializer):
 class SymptomSerializer(serializers.ModelSerializer):
     url = PageURLField()
     review = ReviewSerializer(source="*", read_only=True)
+    description = _StringMarkdownText(help_text="What it feels like (plain text).")
+    description_html = _StringMarkdownHTML(
+        source="description", help_text="What it feels like (sanitised HTML)."
+    )
 
     class Meta:
         model = Symptom
-        fields = ["slug", "name", "clinical_term", "description", "url", "review"]
+        fields = [
+            "slug", "name", "clinical_term", "description", "description_html", "url", "review",
+        ]  # fmt: skip
 
 
 class SymptomDetailSerializer(SymptomSerializer):

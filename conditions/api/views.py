@@ -48,6 +48,7 @@ from conditions.pagination import (
     page_size,
 )
 from conditions.views import compared_conditions
+from ops.proxies import client_ip
 from sitecache.pages import cache_public_page
 
 from . import infobutton, serializers
@@ -73,6 +74,11 @@ class AnonymousThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return settings.API_THROTTLE_RATE
+
+    def get_ident(self, request):
+        # The login lockout's rule (TRUSTED_PROXY_COUNT), not DRF's NUM_PROXIES: left unset,
+        # DRF would count every forged X-Forwarded-For value as a new client.
+        return client_ip(request)
 
 
 class StrictPageNumberPagination(pagination.PageNumberPagination):
@@ -195,7 +201,7 @@ class ConditionFilterBackend(DjangoFilterBackend):
 API_EXCLUDED_FILTERS = {"sort"}
 
 
-@method_decorator(cache_public_page, name="list")
+@method_decorator(cache_public_page(free_text=["q"]), name="list")
 @method_decorator(cache_public_page, name="retrieve")
 class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Shared by every endpoint: strict query strings, throttling and public caching."""
@@ -400,7 +406,8 @@ class InfobuttonNegotiation(negotiation.DefaultContentNegotiation):
         return super().select_renderer(request, renderers, format_suffix)
 
 
-@method_decorator(cache_public_page, name="get")
+# Any code, and any Infobutton parameter (accepted and ignored): kept out of the shared cache.
+@method_decorator(cache_public_page(shared=False), name="get")
 class LookupView(APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 

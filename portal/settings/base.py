@@ -15,6 +15,9 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+# Where the site is published (scheme, host and any port): every absolute URL (canonical links,
+# API `url` fields, the sitemap, robots.txt) names it, never the request's Host.
+SITE_ORIGIN = env("SITE_ORIGIN", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +49,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "ops.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the path or the query: a NUL byte there is a 400.
+    "ops.middleware.NulByteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before the page cache and CommonMiddleware, so cache hits and redirects get CORS headers.
     "corsheaders.middleware.CorsMiddleware",
@@ -79,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "ops.origin.site_origin",
             ],
         },
     },

@@ -17,6 +17,9 @@ if not ALLOWED_HOSTS:
 
 DEBUG = False
 
+# Absolute URLs name this origin; by default HTTPS on the first allowed host.
+SITE_ORIGIN = env("SITE_ORIGIN", default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+
 # HTTPS only. Behind a TLS-terminating proxy Django sees plain HTTP, so the proxy's header says
 # what the client used: set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https, and only when
 # that proxy always sets (never passes through) the header, or clients could claim HTTPS.

@@ -5,6 +5,7 @@ from .base import env
 
 SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+SITE_ORIGIN = "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DEBUG = env.bool("DEBUG", default=False)
 # High enough that no test trips it by accident; the throttling test lowers it itself.
