@@ -7,12 +7,14 @@ public pages all obey the same ones.
 import re
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
 from editorial.models import (
@@ -94,7 +96,8 @@ class ConditionQuerySet(ContentQuerySet, EditorialQuerySet):
     def with_details(self):
         """A condition's own facts, with links to published mechanisms only."""
         return self.select_related("reviewed_by").prefetch_related(
-            "aliases",
+            # The names it goes by in the language being served.
+            Prefetch("aliases", queryset=Alias.objects.in_language()),
             "codes",
             "patterns",
             "references",
@@ -643,15 +646,24 @@ CONDITION_SECTIONS = [
 QUESTIONS_HEADING = capfirst(Condition._meta.get_field("questions_for_doctor").verbose_name)
 
 
+def active_language():
+    """The language being served, as one of settings.LANGUAGES ("en" outside any request)."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 class AliasQuerySet(ContentQuerySet):
+    def in_language(self, language=None):
+        """Aliases used in one language (the active one unless given)."""
+        return self.filter(language=language or active_language())
+
     def published(self):
-        """Aliases of published conditions."""
-        return self.filter(condition__status=Status.PUBLISHED)
+        """Aliases, in the active language, of conditions published in it."""
+        return self.in_language().filter(condition__in=Condition.objects.published())
 
 
 class AliasManager(models.Manager.from_queryset(AliasQuerySet)):
-    def get_by_natural_key(self, name, condition_slug):
-        return self.get(name=name, condition__slug=condition_slug)
+    def get_by_natural_key(self, name, language, condition_slug):
+        return self.get(name=name, language=language, condition__slug=condition_slug)
 
 
 class Alias(models.Model):
@@ -666,6 +678,8 @@ class Alias(models.Model):
         help_text="A subtype or variant (e.g. AIDP for Guillain-Barré syndrome), not another "
         "name for the whole condition.",
     )
+    # Aliases are not translations of each other: Spanish readers say "LES", English "SLE".
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
 
     objects = AliasManager()
 
@@ -673,14 +687,16 @@ class Alias(models.Model):
         ordering = ["name"]
         verbose_name_plural = "aliases"
         constraints = [
-            models.UniqueConstraint(fields=["condition", "name"], name="alias_unique_per_condition")
+            models.UniqueConstraint(
+                fields=["condition", "name", "language"], name="alias_unique_per_condition"
+            )
         ]
 
     def __str__(self):
         return self.name
 
     def natural_key(self):
-        return (self.name, *self.condition.natural_key())
+        return (self.name, self.language, *self.condition.natural_key())
 
     natural_key.dependencies = ["conditions.condition"]
 

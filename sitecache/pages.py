@@ -16,11 +16,13 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .version import CONTENT_VERSION_KEY, content_version, watched_content_version
 
 # Entries are (version, (status, headers, body)); a new format or key scheme takes a new prefix.
-KEY_PREFIX = "page3"
+KEY_PREFIX = "page4"
 CACHEABLE_METHODS = {"GET", "HEAD"}
 HEADER_LIST_SEPARATOR = re.compile(r"\s*,\s*")
 # A response varying on these can differ per visitor: never share it.
@@ -92,9 +94,34 @@ def _digest(value):
 _learned_vary = ()
 
 
+def accepted_language(request):
+    """The first of settings.LANGUAGES the Accept-Language header asks for, or None.
+
+    Views that answer in that language (the API) use this very function, so a key built
+    from it holds exactly what chose the response's language."""
+    for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+def _header_value(request, name):
+    if name == "accept-language":
+        # Keyed on the language the header asks for, not on its many spellings
+        # ("es-MX,es;q=0.9" and "es" share an entry).
+        return accepted_language(request) or ""
+    return request.headers.get(name, "")
+
+
 def _page_key(request, parameters, vary_headers):
     # Scheme and host are part of the page (canonical link, structured data); the query holds
     # only what the view reads, sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+    # The active language (LocaleMiddleware runs first: /es/ is Spanish) is part of the page
+    # too, so no entry can serve one language to a reader of the other.
     query = sorted(
         (name, values)
         for name, values in request.GET.lists()
@@ -105,8 +132,9 @@ def _page_key(request, parameters, vary_headers):
             request.scheme,
             request.get_host(),
             request.path,
+            get_language(),
             query,
-            [(name, request.headers.get(name, "")) for name in vary_headers],
+            [(name, _header_value(request, name)) for name in vary_headers],
         ]
     )
 
