@@ -34,6 +34,13 @@ from sitecache.version import content_changed
 
 
 class ContentQuerySet(models.QuerySet):
+    def with_slug(self, slug):
+        """The item at this address: its slug in the language being served, or its English
+        slug (an item whose translation has no slug of its own keeps the English one)."""
+        if not hasattr(self.model, "slug_en"):
+            return self.filter(slug=slug)
+        return self.filter(Q(slug_en=slug) | Q(**{f"slug_{active_language()}": slug}))
+
     def update(self, **kwargs):
         # QuerySet.update() sends no signal: tell the site cache, as a save does.
         rows = super().update(**kwargs)

@@ -9,9 +9,11 @@ through prefetches limited to published content, never through per-row look-ups.
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -20,7 +22,17 @@ from sitecache.pages import cache_public_page
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
-from .models import QUESTIONS_HEADING, Alias, Condition, ConditionMechanism, Mechanism, Symptom
+from .languages import alternates_for
+from .models import (
+    QUESTIONS_HEADING,
+    Alias,
+    Condition,
+    ConditionMechanism,
+    Mechanism,
+    Status,
+    Symptom,
+    active_language,
+)
 from .pagination import InvalidPage, page_of
 
 FEATURED_CONDITIONS = 6
@@ -46,6 +58,42 @@ def home(request):
         "search_form": SearchForm(),
     }
     return render(request, "conditions/home.html", context)
+
+
+class TranslationMissing(Http404):
+    """A page that is live in English but whose translation into the language asked for is
+    not (yet) published: the reader gets a notice in their language and the English link."""
+
+    def __init__(self, item):
+        super().__init__("No published translation")
+        self.item = item
+
+
+def find_or_explain(queryset, slug):
+    """The item at this address among `queryset`; else a 404, saying so in the reader's
+    language (with a link to the English page) when only the translation is missing."""
+    item = queryset.with_translation_flags().with_slug(slug).first()
+    if item is not None:
+        return item
+    if active_language() != settings.LANGUAGE_CODE:
+        english = (
+            queryset.model._default_manager.filter(status=Status.PUBLISHED).with_slug(slug).first()
+        )
+        if english is not None:
+            raise TranslationMissing(english)
+    raise Http404("No such page")
+
+
+def page_not_found(request, exception=None):
+    """The site's 404 page; for a page not yet translated, the notice and its English link."""
+    item = getattr(exception, "item", None)
+    if item is None:
+        return render(request, "404.html", {"alternates": []}, status=404)
+    with translation.override(settings.LANGUAGE_CODE):
+        english_url = item.get_absolute_url()
+        english_name = str(item)
+    context = {"english_url": english_url, "english_name": english_name, "alternates": []}
+    return render(request, "translation_missing.html", context, status=404)
 
 
 class BadRequest(Exception):
@@ -103,9 +151,10 @@ def condition_list(request):
 def condition_detail(request, slug, *, preview=False):
     """A published condition's page; the admin previews any condition through it (preview)."""
     conditions = Condition.objects.all() if preview else Condition.objects.published()
-    condition = get_object_or_404(conditions.with_page_relations(), slug=slug)
+    condition = find_or_explain(conditions.with_page_relations(), slug)
     context = {
         "condition": condition,
+        "alternates": alternates_for(condition),
         "preview": preview,
         "questions_heading": QUESTIONS_HEADING,
         "structured_data": condition_structured_data(request, condition),
@@ -180,7 +229,7 @@ def mechanism_list(request):
 def mechanism_detail(request, slug, *, preview=False):
     """A published mechanism's page; the admin previews any mechanism through it (preview)."""
     mechanisms = Mechanism.objects.all() if preview else Mechanism.objects.published()
-    mechanism = get_object_or_404(mechanisms.with_page_relations(), slug=slug)
+    mechanism = find_or_explain(mechanisms.with_page_relations(), slug)
     shown = list(
         ConditionMechanism.objects.shown_on_mechanism_page(mechanism, MECHANISM_CONDITIONS_SHOWN)
     )
@@ -191,6 +240,7 @@ def mechanism_detail(request, slug, *, preview=False):
         all_conditions_url = f"{reverse('conditions:condition-list')}?{query}"
     context = {
         "mechanism": mechanism,
+        "alternates": alternates_for(mechanism),
         "preview": preview,
         "condition_links": shown,
         "condition_count": total,
@@ -212,9 +262,11 @@ def symptom_list(request):
 def symptom_detail(request, slug, *, preview=False):
     """A published symptom's page; the admin previews any symptom through it (preview)."""
     symptoms = Symptom.objects.all() if preview else Symptom.objects.published()
-    symptom = get_object_or_404(symptoms.with_published_conditions(), slug=slug)
+    symptom = find_or_explain(symptoms.with_published_conditions(), slug)
     return render(
-        request, "conditions/symptom_detail.html", {"symptom": symptom, "preview": preview}
+        request,
+        "conditions/symptom_detail.html",
+        {"symptom": symptom, "preview": preview, "alternates": alternates_for(symptom)},
     )
 
 

@@ -141,6 +141,20 @@ class EditorialQuerySet(models.QuerySet):
             )
         )
 
+    def with_translation_flags(self):
+        """Each item annotated `live_in_<language>`: is its translation there published?"""
+        return self.annotate(
+            **{
+                f"live_in_{language}": Exists(
+                    Translation.objects.published()
+                    .of_model(self.model, language)
+                    .filter(object_id=OuterRef("pk"))
+                )
+                for language, _ in settings.LANGUAGES
+                if language != settings.LANGUAGE_CODE
+            }
+        )
+
     def awaiting_review(self):
         return self.filter(status=Status.IN_REVIEW)
 
@@ -597,9 +611,11 @@ def translated_field_names(item):
 def translation_problems(item, language, plain_language_exception=""):
     """What stops `item`'s translation into `language` from going live, in an editor's words."""
     problems = []
+    title = "term" if hasattr(item, "term") else "name"
+    needs = [(title, f"its {title}"), *getattr(item, "PUBLISHED_NEEDS", [])]
     missing = [
         need
-        for field, need in getattr(item, "PUBLISHED_NEEDS", [])
+        for field, need in needs
         if not (getattr(item, f"{field}_{language}", "") or "").strip()
     ]
     if missing:

@@ -21,3 +21,6 @@ urlpatterns = [
 ]
 # English at today's addresses, Spanish under /es/.
 urlpatterns += i18n_patterns(path("", include("conditions.urls")), prefix_default_language=False)
+
+# The site's 404 page, which also tells a reader when a page is not yet in their language.
+handler404 = "conditions.views.page_not_found"
