@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from editorial import readability
-from editorial.models import Translation, TransitionRefused
+from editorial.models import TransitionRefused, Translation
 from tests import factories
 
 pytestmark = pytest.mark.django_db
