@@ -19,6 +19,7 @@ LIST_FIELDS = {
     "aliases",
     "summary",
     "url",
+    "other_languages",
     "onset",
     "patterns",
     "fibres",
@@ -540,6 +541,7 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
         "ordering",
         "page",
         "page_size",
+        "lang",
     }
     assert parameters["page_size"]["schema"]["maximum"] == 100
     assert parameters["mechanism"]["schema"]["items"]["enum"] == ["immune-complexes"]
@@ -552,6 +554,8 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
         "code",
         "mainSearchCriteria.v.c",
         "mainSearchCriteria.v.cs",
+        "informationRecipient.languageCode.c",
+        "lang",
     }
 
 

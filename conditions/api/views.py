@@ -5,6 +5,7 @@ Every endpoint is strict about its query string: an unknown parameter or an inva
 """
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.decorators import method_decorator
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
@@ -33,6 +34,7 @@ from conditions.pagination import (
 from sitecache.pages import cache_public_page
 
 from . import serializers
+from .languages import INFOBUTTON_LANGUAGE, LANG_PARAMETER, LanguageMixin
 from .lookup import (
     INFOBUTTON_CODE,
     INFOBUTTON_SYSTEM,
@@ -172,7 +174,7 @@ API_EXCLUDED_FILTERS = {"sort"}
 
 @method_decorator(cache_public_page, name="list")
 @method_decorator(cache_public_page, name="retrieve")
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Shared by every endpoint: strict query strings, throttling and public caching."""
 
     throttle_classes = [AnonymousThrottle]
@@ -189,8 +191,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def allowed_parameters(self):
         if self.action != "list":
-            return set()
-        allowed = {"page", "page_size"}
+            return {LANG_PARAMETER}
+        allowed = {"page", "page_size", LANG_PARAMETER}
         if getattr(self, "filterset_class", None):
             allowed |= set(self.filterset_class.base_filters) - API_EXCLUDED_FILTERS
         if getattr(self, "ordering_fields", None):
@@ -202,6 +204,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             "page": ["a whole number from 1 to the last page"],
             "page_size": [f"a whole number from 1 to {MAX_PAGE_SIZE}"],
             "ordering": ordering_choices(self),
+            LANG_PARAMETER: ["en", "es"],
         }
         if getattr(self, "filterset_class", None):
             accepted.update(filter_accepted_values(self.filterset_class))
@@ -215,6 +218,15 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         unknown = sorted(set(request.query_params) - self.allowed_parameters())
         if unknown:
             raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+
+    def get_object(self):
+        # By its slug in the language asked for, or its English slug (as the pages are).
+        item = self.get_queryset().with_slug(self.kwargs[self.lookup_field]).first()
+        if item is None:
+            raise Http404(
+                f"No {self.get_queryset().model._meta.object_name} matches the given query."
+            )
+        return item
 
     def filter_queryset(self, queryset):
         # One object is found by its slug alone, and retrieve takes no query parameters
@@ -246,7 +258,7 @@ class ConditionViewSet(PublicReadOnlyViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        conditions = Condition.objects.published()
+        conditions = Condition.objects.published().with_translation_flags()
         if self.action == "retrieve":
             return conditions.with_page_relations()
         return conditions.with_details()
@@ -265,6 +277,7 @@ class MechanismViewSet(PublicReadOnlyViewSet):
     def get_queryset(self):
         mechanisms = (
             Mechanism.objects.published()
+            .with_translation_flags()
             .select_related("reviewed_by")
             .prefetch_related("references")
         )
@@ -284,9 +297,10 @@ class SymptomViewSet(PublicReadOnlyViewSet):
     """Symptoms in patients' words, with the clinical term."""
 
     def get_queryset(self):
+        symptoms = Symptom.objects.published().with_translation_flags()
         if self.action == "retrieve":
-            return Symptom.objects.published().with_published_conditions()
-        return Symptom.objects.published().select_related("reviewed_by")
+            return symptoms.with_published_conditions()
+        return symptoms.select_related("reviewed_by")
 
     serializer_class = serializers.SymptomSerializer
     detail_serializer_class = serializers.SymptomDetailSerializer
@@ -313,10 +327,11 @@ accepted and ignored.
 
 
 @method_decorator(cache_public_page, name="get")
-class LookupView(APIView):
+class LookupView(LanguageMixin, APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 
     throttle_classes = [AnonymousThrottle]
+    infobutton_language = True
 
     def accepted_values(self):
         return {
@@ -326,8 +341,10 @@ class LookupView(APIView):
             INFOBUTTON_CODE: [
                 f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem
             ],
+            LANG_PARAMETER: ["en", "es"],
+            INFOBUTTON_LANGUAGE: ["en", "es", "sp"],
             **{
-                name: ["system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE]
+                name: ["system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE, LANG_PARAMETER]
                 for name in self.unknown_parameters(self.request)
             },
         }
@@ -338,7 +355,7 @@ class LookupView(APIView):
         return sorted(
             name
             for name in request.query_params
-            if name not in {"system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE}
+            if name not in {"system", "code", INFOBUTTON_SYSTEM, INFOBUTTON_CODE, LANG_PARAMETER}
             and "." not in name
             and name != "knowledgeResponseType"
         )
@@ -355,6 +372,12 @@ class LookupView(APIView):
                 description="HL7 Infobutton: the code system's OID.",
             ),
             OpenApiParameter(INFOBUTTON_CODE, description="HL7 Infobutton: the code."),
+            OpenApiParameter(
+                INFOBUTTON_LANGUAGE,
+                enum=["en", "es", "sp"],
+                description="HL7 Infobutton: the reader's language (sp is Spanish, as "
+                "MedlinePlus Connect spells it). `lang` wins if both are sent.",
+            ),
         ],
         responses={200: serializers.LookupResponseSerializer},
     )
@@ -382,7 +405,8 @@ class LookupView(APIView):
                 best[condition_id] = candidate
 
         results = []
-        for condition in Condition.objects.published().with_details().filter(pk__in=best):
+        found = Condition.objects.published().with_translation_flags().with_details()
+        for condition in found.filter(pk__in=best):
             rank, kind, clinical_code = best[condition.pk]
             condition.match, condition.matched_code = kind, clinical_code
             results.append((rank, condition.name, condition))
