@@ -6,7 +6,6 @@ Every page runs a fixed number of queries whatever the amount of content: relate
 through prefetches limited to published content, never through per-row look-ups.
 """
 
-from itertools import groupby
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -271,41 +271,46 @@ def symptom_detail(request, slug, *, preview=False):
 
 
 def first_letter(text):
-    letter = site_search.normalise(text)[:1].upper()
-    return letter if letter.isalpha() else "#"
+    return site_search.initial_letter(text, active_language())
 
 
 @cache_public_page(parameters=[])
 @require_safe
 def a_to_z(request):
-    """Every published condition, mechanism and symptom by letter; aliases point to their page."""
+    """Every published condition, mechanism and symptom by letter, in the alphabet of the
+    language being served (ñ after n in Spanish); aliases point to their page."""
     entries = [
-        {"name": c.name, "url": c.get_absolute_url(), "kind": "Condition"}
+        {"name": c.name, "url": c.get_absolute_url(), "kind": gettext("Condition")}
         for c in Condition.objects.for_list()
     ]
     entries += [
         {
             "name": alias.name,
             "url": alias.condition.get_absolute_url(),
-            "kind": "Condition",
+            "kind": gettext("Condition"),
             "see": alias.condition.name,
         }
         for alias in Alias.objects.published().select_related("condition")
     ]
     entries += [
-        {"name": m.name, "url": m.get_absolute_url(), "kind": "How nerves are damaged"}
+        {"name": m.name, "url": m.get_absolute_url(), "kind": gettext("How nerves are damaged")}
         for m in Mechanism.objects.published()
     ]
     entries += [
-        {"name": s.name, "url": s.get_absolute_url(), "kind": "Symptom"}
+        {"name": s.name, "url": s.get_absolute_url(), "kind": gettext("Symptom")}
         for s in Symptom.objects.published()
     ]
-    entries.sort(key=lambda entry: (first_letter(entry["name"]), entry["name"].lower()))
-    letters = [
-        (letter, list(group))
-        for letter, group in groupby(entries, key=lambda entry: first_letter(entry["name"]))
-    ]
-    return render(request, "conditions/a_to_z.html", {"letters": letters})
+    language = active_language()
+    letters = sorted(
+        {first_letter(entry["name"]) for entry in entries},
+        key=lambda letter: site_search.collation_key(letter, language),
+    )
+    by_letter = {letter: [] for letter in letters}
+    for entry in entries:
+        by_letter[first_letter(entry["name"])].append(entry)
+    for group in by_letter.values():
+        group.sort(key=lambda entry: site_search.collation_key(entry["name"], language))
+    return render(request, "conditions/a_to_z.html", {"letters": list(by_letter.items())})
 
 
 @cache_public_page(parameters=["q"])

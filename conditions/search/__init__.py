@@ -11,7 +11,7 @@ identically, and a query costs a few dictionary look-ups rather than a scan of e
 
 from .index import CONDITION, MECHANISM, SYMPTOM, SearchIndex, get_index
 from .ranking import matching_conditions, rank, search, search_conditions, suggest
-from .text import MAX_QUERY_LENGTH, normalise
+from .text import MAX_QUERY_LENGTH, collation_key, initial_letter, normalise
 
 __all__ = [
     "CONDITION",
@@ -19,7 +19,9 @@ __all__ = [
     "MECHANISM",
     "SYMPTOM",
     "SearchIndex",
+    "collation_key",
     "get_index",
+    "initial_letter",
     "matching_conditions",
     "normalise",
     "rank",
