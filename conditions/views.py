@@ -22,7 +22,7 @@ from sitecache.pages import cache_public_page
 from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
-from .languages import alternates_for
+from .languages import HTML_LANG, alternates_for
 from .models import (
     QUESTIONS_HEADING,
     Alias,
@@ -174,6 +174,7 @@ def condition_structured_data(request, condition):
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
+        "inLanguage": HTML_LANG.get(active_language(), active_language()),
         "name": condition.name,
         "description": condition.summary,
         **review_structured_data(condition),

@@ -207,3 +207,29 @@ def test_a_translation_goes_out_of_date_when_the_english_changes(lupus):
     lupus.save()
     record.refresh_from_db()
     assert record.is_out_of_date()
+
+
+def test_structured_data_says_the_page_language(client, lupus):
+    english = client.get("/conditions/lupus/").content.decode()
+    spanish = client.get("/es/conditions/lupus-eritematoso/").content.decode()
+    assert '"inLanguage": "en-GB"' in english
+    assert '"inLanguage": "es"' in spanish
+
+
+def test_the_sitemap_lists_both_languages_with_alternates(client, lupus):
+    ConditionFactory(name="Vasculitis", slug="vasculitis")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/es/conditions/lupus-eritematoso/</loc>" in xml
+    assert "<loc>http://testserver/conditions/lupus/</loc>" in xml
+    assert (
+        '<xhtml:link rel="alternate" hreflang="es" '
+        'href="http://testserver/es/conditions/lupus-eritematoso/"/>' in xml
+    )
+    assert (
+        '<xhtml:link rel="alternate" hreflang="x-default" '
+        'href="http://testserver/conditions/lupus/"/>' in xml
+    )
+    # A page with no published translation has its English entry only.
+    assert "<loc>http://testserver/conditions/vasculitis/</loc>" in xml
+    assert "/es/conditions/vasculitis/" not in xml
+    assert "<loc>http://testserver/es/a-z/</loc>" in xml
