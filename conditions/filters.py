@@ -7,6 +7,7 @@ the view turns into a 400 naming the parameter.
 import django_filters
 from django import forms
 from django.db.models import Case, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from .models import Condition, Fibre, Frequency, Mechanism, NeuropathyPattern, Onset, Symptom
 from .search import MAX_QUERY_LENGTH, matching_conditions, search_conditions
@@ -18,10 +19,10 @@ FIBRE_FIELDS = {
 }
 
 SORT_CHOICES = [
-    ("name", "Name (A to Z)"),
-    ("-name", "Name (Z to A)"),
-    ("-updated", "Recently updated"),
-    ("updated", "Least recently updated"),
+    ("name", _("Name (A to Z)")),
+    ("-name", _("Name (Z to A)")),
+    ("-updated", _("Recently updated")),
+    ("updated", _("Least recently updated")),
 ]
 
 
@@ -29,7 +30,7 @@ class StrictBooleanField(forms.TypedChoiceField):
     """Accepts exactly "true" or "false", so "?emergency=banana" is an error, not ignored."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
+        kwargs.setdefault("choices", [("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
         kwargs.setdefault("coerce", lambda value: value == "true")
         kwargs.setdefault("empty_value", None)
         super().__init__(**kwargs)
@@ -46,7 +47,7 @@ class StrictBooleanFilter(django_filters.Filter):
 
 class ConditionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search conditions",
+        label=_("Search conditions"),
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
     )
@@ -55,52 +56,54 @@ class ConditionFilter(django_filters.FilterSet):
     # (its default for multiple-choice filters). No other filter needs it, and over every
     # published condition DISTINCT costs more than the rest of the list's queries together.
     mechanism = django_filters.ModelMultipleChoiceFilter(
-        label="How nerves are damaged",
+        label=_("How nerves are damaged"),
         field_name="mechanisms__slug",
         to_field_name="slug",
         queryset=Mechanism.objects.published(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions with any of these mechanisms.",
+        help_text=_("Conditions with any of these mechanisms."),
     )
     symptom = django_filters.ModelMultipleChoiceFilter(
-        label="Symptoms",
+        label=_("Symptoms"),
         to_field_name="slug",
         queryset=Symptom.objects.published(),
         method="filter_symptoms",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions that can cause all of these symptoms.",
+        help_text=_("Conditions that can cause all of these symptoms."),
     )
     onset = django_filters.ChoiceFilter(
-        label="How fast it starts", choices=Onset.choices, empty_label="Any speed"
+        label=_("How fast it starts"), choices=Onset.choices, empty_label=_("Any speed")
     )
     pattern = django_filters.ModelMultipleChoiceFilter(
-        label="Pattern of nerve damage",
+        label=_("Pattern of nerve damage"),
         field_name="patterns__slug",
         to_field_name="slug",
         queryset=NeuropathyPattern.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions with any of these patterns.",
+        help_text=_("Conditions with any of these patterns."),
     )
     fibre = django_filters.MultipleChoiceFilter(
-        label="Nerve fibres affected",
+        label=_("Nerve fibres affected"),
         choices=Fibre.choices,
         method="filter_fibre",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions that affect any of these fibre types.",
+        help_text=_("Conditions that affect any of these fibre types."),
     )
     frequency = django_filters.ChoiceFilter(
-        label="How often it causes neuropathy",
+        label=_("How often it causes neuropathy"),
         field_name="neuropathy_frequency",
         choices=Frequency.choices,
-        empty_label="Any",
+        empty_label=_("Any"),
     )
-    emergency = StrictBooleanFilter(label="Can be a medical emergency", field_name="is_emergency")
+    emergency = StrictBooleanFilter(
+        label=_("Can be a medical emergency"), field_name="is_emergency"
+    )
     sort = django_filters.OrderingFilter(
-        label="Sort by",
+        label=_("Sort by"),
         fields=(("name", "name"), ("updated", "updated")),
-        field_labels={"name": "Name", "updated": "Last updated"},
+        field_labels={"name": _("Name"), "updated": _("Last updated")},
         # No sort given: best match first when searching, otherwise A to Z.
-        empty_label="Best match (A to Z when not searching)",
+        empty_label=_("Best match (A to Z when not searching)"),
     )
 
     class Meta:

@@ -130,7 +130,7 @@ def condition_list(request):
     except InvalidPage:
         status = 400
         context.update(page=None, invalid_parameters="page", chips=[])
-        context["page_error"] = "The page number was not understood."
+        context["page_error"] = gettext("The page number was not understood.")
     except BadRequest as error:
         status = 400
         context.update(page=None, invalid_parameters=str(error), chips=[])

@@ -233,3 +233,27 @@ def test_the_sitemap_lists_both_languages_with_alternates(client, lupus):
     assert "<loc>http://testserver/conditions/vasculitis/</loc>" in xml
     assert "/es/conditions/vasculitis/" not in xml
     assert "<loc>http://testserver/es/a-z/</loc>" in xml
+
+
+def test_spanish_pages_stay_within_the_english_query_budgets(
+    client, lupus, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    mechanism = MechanismFactory(name="Antibodies", slug="antibodies")
+    translate(mechanism, name="Anticuerpos", slug="anticuerpos", summary="Texto sencillo.")
+    symptom = SymptomFactory(name="Numbness", slug="numbness")
+    translate(symptom, name="Adormecimiento", slug="adormecimiento", description="No se siente.")
+    lupus.symptoms.add(symptom)
+    # The budgets of tests/test_query_budget.py for the English pages.
+    for url, budget in [
+        ("/es/conditions/lupus-eritematoso/", 9),
+        ("/es/mechanisms/anticuerpos/", 3),
+        ("/es/symptoms/adormecimiento/", 2),
+        ("/es/conditions/", 6),
+        ("/es/a-z/", 4),
+    ]:
+        cache.clear()
+        client.get(url)
+        with django_assert_max_num_queries(budget, info=url):
+            assert client.get(url).status_code == 200
