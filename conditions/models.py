@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from editorial.models import (
@@ -417,14 +418,14 @@ class Symptom(HelpLevels, EditorialContent):
 class NerveSite(models.TextChoices):
     """The parts of a peripheral nerve the diagram can highlight."""
 
-    AXON = "axon", "Axon (the nerve fibre's core)"
-    MYELIN = "myelin", "Myelin sheath"
-    NODE = "node", "Node of Ranvier"
-    BLOOD_VESSELS = "blood_vessels", "Small blood vessels that feed the nerve"
-    GANGLION = "ganglion", "Dorsal root ganglion"
-    SMALL_FIBRES = "small_fibres", "Small fibres"
-    AUTONOMIC_FIBRES = "autonomic_fibres", "Autonomic fibres"
-    NERVE_SHEATH = "nerve_sheath", "Nerve's outer covering and surroundings"
+    AXON = "axon", _("Axon (the nerve fibre's core)")
+    MYELIN = "myelin", _("Myelin sheath")
+    NODE = "node", _("Node of Ranvier")
+    BLOOD_VESSELS = "blood_vessels", _("Small blood vessels that feed the nerve")
+    GANGLION = "ganglion", _("Dorsal root ganglion")
+    SMALL_FIBRES = "small_fibres", _("Small fibres")
+    AUTONOMIC_FIBRES = "autonomic_fibres", _("Autonomic fibres")
+    NERVE_SHEATH = "nerve_sheath", _("Nerve's outer covering and surroundings")
 
 
 class Mechanism(EditorialContent):
@@ -485,21 +486,21 @@ class NeuropathyPattern(models.Model):
 
 
 class Onset(models.TextChoices):
-    ACUTE = "acute", "Acute (hours to days)"
-    SUBACUTE = "subacute", "Subacute (weeks)"
-    CHRONIC = "chronic", "Chronic (months or longer)"
+    ACUTE = "acute", _("Acute (hours to days)")
+    SUBACUTE = "subacute", _("Subacute (weeks)")
+    CHRONIC = "chronic", _("Chronic (months or longer)")
 
 
 class Frequency(models.TextChoices):
-    COMMON = "common", "Common"
-    OCCASIONAL = "occasional", "Occasional"
-    RARE = "rare", "Rare"
+    COMMON = "common", _("Common")
+    OCCASIONAL = "occasional", _("Occasional")
+    RARE = "rare", _("Rare")
 
 
 class Fibre(models.TextChoices):
-    SENSORY = "sensory", "Sensory"
-    MOTOR = "motor", "Motor"
-    AUTONOMIC = "autonomic", "Autonomic"
+    SENSORY = "sensory", _("Sensory")
+    MOTOR = "motor", _("Motor")
+    AUTONOMIC = "autonomic", _("Autonomic")
 
 
 class Condition(HelpLevels, EditorialContent):

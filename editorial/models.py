@@ -541,6 +541,12 @@ class Translation(Versioned):
         blank=True,
         help_text="Only if a text must stay below its INFLESZ score: the reviewer's reason.",
     )
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Sources in this language the translation drew on, as "
+        '[{"url": …, "title": …}] (e.g. MedlinePlus en español).',
+    )
     updated = models.DateTimeField(auto_now=True)
 
     objects = TranslationQuerySet.as_manager()

@@ -175,6 +175,7 @@ def test_the_loader_fills_the_spanish_columns_and_ships_unreviewed(tmp_path):
     assert record.status == Translation.Status.PUBLISHED
     assert (record.reviewed_by, record.reviewed_on) == (None, None)
     assert record.source_version == 1
+    assert record.sources == [{"url": "https://example.org", "title": "Fuente"}]
     assert Alias.objects.get(name="SGB").language == "es"
 
 

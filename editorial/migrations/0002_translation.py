@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ('reviewed_on', models.DateField(blank=True, null=True)),
                 ('source_version', models.PositiveIntegerField(help_text='The version of the original item this translation was approved or loaded against.')),
                 ('plain_language_exception', models.TextField(blank=True, help_text="Only if a text must stay below its INFLESZ score: the reviewer's reason.")),
+                ('sources', models.JSONField(blank=True, default=list, help_text='Sources in this language the translation drew on, as [{"url": …, "title": …}] (e.g. MedlinePlus en español).')),
                 ('updated', models.DateTimeField(auto_now=True)),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
                 ('reviewed_by', models.ForeignKey(blank=True, help_text='The medical reviewer who approved this translation.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='editorial.reviewer')),

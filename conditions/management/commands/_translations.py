@@ -33,6 +33,8 @@ ITEM_FILES = {
     "patterns.json": NeuropathyPattern,
 }
 REVIEWED_MODELS = (Condition, Mechanism, Symptom, GlossaryTerm)
+# "spanish_sources": [{"url", "title"}] in the translators' files.
+SOURCES_KEY_PREFIX = "spanish"
 
 
 def _read(directory, name):
@@ -75,7 +77,8 @@ def load_translations(directory, language, overwrite=False):
                 setattr(item, attname, value)
             loaded += 1
             if model in REVIEWED_MODELS:
-                messages += _record(item, language, translation)
+                sources = fields.get(f"{SOURCES_KEY_PREFIX}_sources", [])
+                messages += _record(item, language, translation, sources)
     for slug, aliases in _read(directory, "aliases.json").items():
         condition = _english(Condition, slug)
         if condition is None:
@@ -101,13 +104,18 @@ def load_translations(directory, language, overwrite=False):
     return loaded, messages
 
 
-def _record(item, language, translation):
+def _record(item, language, translation, sources=()):
     problems = translation_problems(item, language)
     status = Translation.Status.DRAFT if problems else Translation.Status.PUBLISHED
     if translation is None:
         translation = Translation(item=item, language=language, source_version=item.version)
     translation.status = status
     translation.source_version = item.version
+    translation.sources = [
+        {"url": source.get("url", ""), "title": source.get("title", "")}
+        for source in sources
+        if isinstance(source, dict) and source.get("url")
+    ]
     translation.reviewed_by, translation.reviewed_on = None, None
     translation.save()
     if problems:
