@@ -14,7 +14,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -605,8 +605,9 @@ class Condition(HelpLevels, EditorialContent):
 
     def sections(self):
         """(field, heading, text) for each written section, in reading order."""
+        # Headings are the catalogue's msgids: in the language being served.
         return [
-            (field, heading, getattr(self, field))
+            (field, gettext(heading), getattr(self, field))
             for field, heading in CONDITION_SECTIONS
             if getattr(self, field).strip()
         ]

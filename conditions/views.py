@@ -156,7 +156,7 @@ def condition_detail(request, slug, *, preview=False):
         "condition": condition,
         "alternates": alternates_for(condition),
         "preview": preview,
-        "questions_heading": QUESTIONS_HEADING,
+        "questions_heading": gettext(QUESTIONS_HEADING),
         "structured_data": condition_structured_data(request, condition),
         "diagram_patterns": [
             pattern.slug

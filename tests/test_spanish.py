@@ -258,3 +258,11 @@ def test_spanish_pages_stay_within_the_english_query_budgets(
         client.get(url)
         with django_assert_max_num_queries(budget, info=url):
             assert client.get(url).status_code == 200
+
+
+def test_section_headings_are_in_the_page_language(client, lupus):
+    spanish = client.get("/es/conditions/lupus-eritematoso/").content.decode()
+    english = client.get("/conditions/lupus/").content.decode()
+    assert "Cómo se diagnostica" in spanish
+    assert "How it is diagnosed" not in spanish
+    assert "How it is diagnosed" in english
