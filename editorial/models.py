@@ -617,15 +617,17 @@ def translated_field_names(item):
 def translation_problems(item, language, plain_language_exception=""):
     """What stops `item`'s translation into `language` from going live, in an editor's words."""
     problems = []
-    title = "term" if hasattr(item, "term") else "name"
-    needs = [(title, f"its {title}"), *getattr(item, "PUBLISHED_NEEDS", [])]
+    # A page never mixes languages: every text the original has needs its translation (the
+    # slug may stay as it is; a page without a slug of its own keeps the English one).
     missing = [
-        need
-        for field, need in needs
-        if not (getattr(item, f"{field}_{language}", "") or "").strip()
+        field.replace("_", " ")
+        for field in translated_field_names(item)
+        if field != "slug"
+        and (getattr(item, f"{field}_en", "") or "").strip()
+        and not (getattr(item, f"{field}_{language}", "") or "").strip()
     ]
     if missing:
-        problems.append(f"Translate {', '.join(missing)}.")
+        problems.append(f"Translate these texts too: {', '.join(missing)}.")
     hard = readability.too_hard_in(item, language)
     if hard and not plain_language_exception.strip():
         problems.append(

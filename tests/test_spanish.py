@@ -157,6 +157,13 @@ def test_the_loader_fills_the_spanish_columns_and_ships_unreviewed(tmp_path):
                 "slug": "sindrome-de-guillain-barre",
                 "name": "Síndrome de Guillain-Barré",
                 "summary": "Es una enfermedad rara. Las defensas atacan los nervios.",
+                "overview": "Un resumen.",
+                "nerve_effects": "Cómo daña los nervios.",
+                "symptoms_text": "Siente menos en los pies y las manos.",
+                "diagnosis": "Pruebas de los nervios.",
+                "treatment": "Medicinas que calman las defensas.",
+                "urgent_help": "Pida ayuda si la debilidad avanza rápido.",
+                "living_with": "Casi todos siguen con su vida. Pida ayuda.",
                 "spanish_sources": [{"url": "https://example.org", "title": "Fuente"}],
             }
         },

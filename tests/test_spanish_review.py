@@ -47,8 +47,22 @@ def editor(roles):
     return staff("eddie", "Editors")
 
 
+# Every text of tests.factories.ConditionFactory, in Spanish.
+SPANISH_SECTIONS = {
+    "overview": "Un resumen.",
+    "nerve_effects": "Cómo daña los nervios.",
+    "symptoms_text": "Siente menos en los pies y las manos.",
+    "diagnosis": "Análisis de sangre y pruebas de los nervios.",
+    "treatment": "Medicinas que calman las defensas.",
+    "urgent_help": "Pida ayuda si la debilidad avanza rápido.",
+    "living_with": "Casi todos siguen con su vida. Pida ayuda.",
+}
+
+
 def draft_translation(condition, summary=EASY):
     condition.name_es, condition.summary_es = "Lupus", summary
+    for field, text in SPANISH_SECTIONS.items():
+        setattr(condition, f"{field}_es", text)
     condition.save()
     return Translation.objects.create(
         item=condition, language="es", source_version=condition.version
@@ -103,8 +117,13 @@ def test_a_hard_or_missing_translation_is_refused(reviewer):
     with pytest.raises(TransitionRefused, match="INFLESZ"):
         translation.approve(reviewer)
     empty = draft_translation(factories.ConditionFactory(), summary="")
-    with pytest.raises(TransitionRefused, match="Translate"):
+    with pytest.raises(TransitionRefused, match="Translate these texts too: summary"):
         empty.approve(reviewer)
+    half = draft_translation(factories.ConditionFactory())
+    half.item.treatment_es = ""
+    half.item.save()
+    with pytest.raises(TransitionRefused, match="treatment"):
+        Translation.objects.get(pk=half.pk).approve(reviewer)
 
 
 def test_approving_brings_an_out_of_date_translation_up_to_date(reviewer):
