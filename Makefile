@@ -27,9 +27,15 @@ BOOTSTRAP_UV := $(PYTHON) -m uv --version >/dev/null 2>&1 || \
 	$(UV) sync --locked
 	@touch $@ .venv/.installed-site
 
-install: .venv/.installed
+# The interface's translations, compiled with Babel (pure Python: no gettext tools needed).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-install-site: .venv/.installed-site
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po .venv/.installed-site
+	$(RUN) pybabel compile --domain django --directory locale --locale $* --statistics
+
+install: .venv/.installed $(MO_FILES)
+
+install-site: .venv/.installed-site $(MO_FILES)
 
 # The site as visitors see it (DEBUG off: the designed 404 and 500 pages); `make run DEBUG=1`
 # for Django's debug pages.

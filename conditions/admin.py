@@ -5,6 +5,8 @@ proposed change (its inlines too); a reference or code that a live page shows is
 by a reviewer (an editor adds a corrected one and proposes it on the page).
 """
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db.models import Count
@@ -39,9 +41,26 @@ EDITORIAL_FIELDS = ["status", "review", "plain_language_exception", "loaded_vers
 HELP_FIELDS = ["help_emergency", "help_same_day", "help_routine"]
 
 
+class AliasForm(forms.ModelForm):
+    """An alias is English unless the editor says otherwise (a row posted without a language
+    is an English one, as every alias was before Spanish)."""
+
+    class Meta:
+        model = Alias
+        fields = ["name", "language", "is_abbreviation", "is_subtype"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or settings.LANGUAGE_CODE
+
+
 # Stacked, not tabular: every field keeps a visible label of its own (tabular rows have none).
 class AliasInline(ProposalChildrenMixin, admin.StackedInline):
     model = Alias
+    form = AliasForm
     extra = 1
 
 

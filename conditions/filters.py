@@ -7,6 +7,7 @@ the view turns into a 400 naming the parameter.
 import django_filters
 from django import forms
 from django.db.models import Case, Count, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Condition,
@@ -27,10 +28,10 @@ FIBRE_FIELDS = {
 }
 
 SORT_CHOICES = [
-    ("name", "Name (A to Z)"),
-    ("-name", "Name (Z to A)"),
-    ("-updated", "Recently updated"),
-    ("updated", "Least recently updated"),
+    ("name", _("Name (A to Z)")),
+    ("-name", _("Name (Z to A)")),
+    ("-updated", _("Recently updated")),
+    ("updated", _("Least recently updated")),
 ]
 
 
@@ -57,7 +58,7 @@ class StrictBooleanField(forms.TypedChoiceField):
     """Accepts exactly "true" or "false", so "?emergency=banana" is an error, not ignored."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [("", "Any"), ("true", "Yes"), ("false", "No")])
+        kwargs.setdefault("choices", [("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
         kwargs.setdefault("coerce", lambda value: value == "true")
         kwargs.setdefault("empty_value", None)
         super().__init__(**kwargs)
@@ -74,7 +75,7 @@ class StrictBooleanFilter(django_filters.Filter):
 
 class ConditionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search conditions",
+        label=_("Search conditions"),
         method="filter_search",
         max_length=MAX_QUERY_LENGTH,
     )
@@ -83,20 +84,20 @@ class ConditionFilter(django_filters.FilterSet):
     # (its default for multiple-choice filters). No other filter needs it, and over every
     # published condition DISTINCT costs more than the rest of the list's queries together.
     mechanism = django_filters.ModelMultipleChoiceFilter(
-        label="How nerves are damaged",
+        label=_("How nerves are damaged"),
         field_name="mechanisms__slug",
         to_field_name="slug",
         queryset=Mechanism.objects.published(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions with any of these mechanisms.",
+        help_text=_("Conditions with any of these mechanisms."),
     )
     symptom = django_filters.ModelMultipleChoiceFilter(
-        label="Symptoms",
+        label=_("Symptoms"),
         to_field_name="slug",
         queryset=Symptom.objects.published(),
         method="filter_symptoms",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions that can cause all of these symptoms.",
+        help_text=_("Conditions that can cause all of these symptoms."),
     )
     treatment = django_filters.ModelMultipleChoiceFilter(
         label="Treatments",
@@ -107,36 +108,38 @@ class ConditionFilter(django_filters.FilterSet):
         help_text="Conditions for which any of these treatments is listed (any role).",
     )
     onset = django_filters.ChoiceFilter(
-        label="How fast it starts", choices=Onset.choices, empty_label="Any speed"
+        label=_("How fast it starts"), choices=Onset.choices, empty_label=_("Any speed")
     )
     pattern = PlainNameMultipleChoiceFilter(
-        label="Where the nerve damage is",
+        label=_("Where the nerve damage is"),
         field_name="patterns__slug",
         to_field_name="slug",
         queryset=NeuropathyPattern.objects.all(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions with any of these patterns.",
+        help_text=_("Conditions with any of these patterns."),
     )
     fibre = django_filters.MultipleChoiceFilter(
-        label="What the damaged nerves do",
+        label=_("What the damaged nerves do"),
         choices=FIBRE_CHOICES_IN_PLAIN_WORDS,
         method="filter_fibre",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Conditions that affect any of these kinds of nerve fibre.",
+        help_text=_("Conditions that affect any of these kinds of nerve fibre."),
     )
     frequency = django_filters.ChoiceFilter(
-        label="How often it causes neuropathy",
+        label=_("How often it causes neuropathy"),
         field_name="neuropathy_frequency",
         choices=Frequency.choices,
-        empty_label="Any",
+        empty_label=_("Any"),
     )
-    emergency = StrictBooleanFilter(label="Can be a medical emergency", field_name="is_emergency")
+    emergency = StrictBooleanFilter(
+        label=_("Can be a medical emergency"), field_name="is_emergency"
+    )
     sort = django_filters.OrderingFilter(
-        label="Sort by",
+        label=_("Sort by"),
         fields=(("name", "name"), ("updated", "updated")),
-        field_labels={"name": "Name", "updated": "Last updated"},
+        field_labels={"name": _("Name"), "updated": _("Last updated")},
         # No sort given: best match first when searching, otherwise A to Z.
-        empty_label="Best match (or A to Z)",
+        empty_label=_("Best match (or A to Z)"),
     )
 
     class Meta:

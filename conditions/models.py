@@ -7,12 +7,15 @@ public pages all obey the same ones.
 import re
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from changes import log as change_log
@@ -33,6 +36,13 @@ from sitecache.version import content_changed
 
 
 class ContentQuerySet(models.QuerySet):
+    def with_slug(self, slug):
+        """The item at this address: its slug in the language being served, or its English
+        slug (an item whose translation has no slug of its own keeps the English one)."""
+        if not hasattr(self.model, "slug_en"):
+            return self.filter(slug=slug)
+        return self.filter(Q(slug_en=slug) | Q(**{f"slug_{active_language()}": slug}))
+
     def update(self, **kwargs):
         # QuerySet.update() sends no signal: tell the site cache and the change log, as a save
         # does (the log reads the rows back to see what they became).
@@ -100,7 +110,8 @@ class ConditionQuerySet(ContentQuerySet, EditorialQuerySet):
     def with_details(self):
         """A condition's own facts, with links to published mechanisms only."""
         return self.select_related("reviewed_by").prefetch_related(
-            "aliases",
+            # The names it goes by in the language being served.
+            Prefetch("aliases", queryset=Alias.objects.in_language()),
             "codes",
             "patterns",
             "references",
@@ -419,14 +430,14 @@ class Symptom(HelpLevels, EditorialContent):
 class NerveSite(models.TextChoices):
     """The parts of a peripheral nerve the diagram can highlight."""
 
-    AXON = "axon", "Axon (the nerve fibre's core)"
-    MYELIN = "myelin", "Myelin sheath"
-    NODE = "node", "Node of Ranvier"
-    BLOOD_VESSELS = "blood_vessels", "Small blood vessels that feed the nerve"
-    GANGLION = "ganglion", "Dorsal root ganglion"
-    SMALL_FIBRES = "small_fibres", "Small fibres"
-    AUTONOMIC_FIBRES = "autonomic_fibres", "Autonomic fibres"
-    NERVE_SHEATH = "nerve_sheath", "Nerve's outer covering and surroundings"
+    AXON = "axon", _("Axon (the nerve fibre's core)")
+    MYELIN = "myelin", _("Myelin sheath")
+    NODE = "node", _("Node of Ranvier")
+    BLOOD_VESSELS = "blood_vessels", _("Small blood vessels that feed the nerve")
+    GANGLION = "ganglion", _("Dorsal root ganglion")
+    SMALL_FIBRES = "small_fibres", _("Small fibres")
+    AUTONOMIC_FIBRES = "autonomic_fibres", _("Autonomic fibres")
+    NERVE_SHEATH = "nerve_sheath", _("Nerve's outer covering and surroundings")
 
 
 class Mechanism(EditorialContent):
@@ -487,21 +498,21 @@ class NeuropathyPattern(models.Model):
 
 
 class Onset(models.TextChoices):
-    ACUTE = "acute", "Acute (hours to days)"
-    SUBACUTE = "subacute", "Subacute (weeks)"
-    CHRONIC = "chronic", "Chronic (months or longer)"
+    ACUTE = "acute", _("Acute (hours to days)")
+    SUBACUTE = "subacute", _("Subacute (weeks)")
+    CHRONIC = "chronic", _("Chronic (months or longer)")
 
 
 class Frequency(models.TextChoices):
-    COMMON = "common", "Common"
-    OCCASIONAL = "occasional", "Occasional"
-    RARE = "rare", "Rare"
+    COMMON = "common", _("Common")
+    OCCASIONAL = "occasional", _("Occasional")
+    RARE = "rare", _("Rare")
 
 
 class Fibre(models.TextChoices):
-    SENSORY = "sensory", "Sensory"
-    MOTOR = "motor", "Motor"
-    AUTONOMIC = "autonomic", "Autonomic"
+    SENSORY = "sensory", _("Sensory")
+    MOTOR = "motor", _("Motor")
+    AUTONOMIC = "autonomic", _("Autonomic")
 
 
 class Condition(HelpLevels, EditorialContent):
@@ -605,8 +616,9 @@ class Condition(HelpLevels, EditorialContent):
 
     def sections(self):
         """(field, heading, text) for each written section, in reading order."""
+        # Headings are the catalogue's msgids: in the language being served.
         return [
-            (field, heading, getattr(self, field))
+            (field, gettext(heading), getattr(self, field))
             for field, heading in CONDITION_SECTIONS
             if getattr(self, field).strip()
         ]
@@ -654,15 +666,24 @@ CONDITION_SECTIONS = [
 QUESTIONS_HEADING = capfirst(Condition._meta.get_field("questions_for_doctor").verbose_name)
 
 
+def active_language():
+    """The language being served, as one of settings.LANGUAGES ("en" outside any request)."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 class AliasQuerySet(ContentQuerySet):
+    def in_language(self, language=None):
+        """Aliases used in one language (the active one unless given)."""
+        return self.filter(language=language or active_language())
+
     def published(self):
-        """Aliases of published conditions."""
-        return self.filter(condition__status=Status.PUBLISHED)
+        """Aliases, in the active language, of conditions published in it."""
+        return self.in_language().filter(condition__in=Condition.objects.published())
 
 
 class AliasManager(models.Manager.from_queryset(AliasQuerySet)):
-    def get_by_natural_key(self, name, condition_slug):
-        return self.get(name=name, condition__slug=condition_slug)
+    def get_by_natural_key(self, name, language, condition_slug):
+        return self.get(name=name, language=language, condition__slug=condition_slug)
 
 
 class Alias(models.Model):
@@ -677,6 +698,8 @@ class Alias(models.Model):
         help_text="A subtype or variant (e.g. AIDP for Guillain-Barré syndrome), not another "
         "name for the whole condition.",
     )
+    # Aliases are not translations of each other: Spanish readers say "LES", English "SLE".
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="en")
 
     objects = AliasManager()
 
@@ -684,14 +707,16 @@ class Alias(models.Model):
         ordering = ["name"]
         verbose_name_plural = "aliases"
         constraints = [
-            models.UniqueConstraint(fields=["condition", "name"], name="alias_unique_per_condition")
+            models.UniqueConstraint(
+                fields=["condition", "name", "language"], name="alias_unique_per_condition"
+            )
         ]
 
     def __str__(self):
         return self.name
 
     def natural_key(self):
-        return (self.name, *self.condition.natural_key())
+        return (self.name, self.language, *self.condition.natural_key())
 
     natural_key.dependencies = ["conditions.condition"]
 

@@ -28,7 +28,8 @@ ROLE_PERMISSIONS = {
             *_crud(EDITED_WITH_CONTENT, ("add", "change", "delete", "view")),
             *_crud(VIEW_ONLY_MODELS, ("view",)),
         ],
-        "editorial": ["view_proposal", "view_reviewer"],
+        # Editors start a translation's record; approving it is a reviewer's (the model says).
+        "editorial": ["view_proposal", "view_reviewer", "add_translation", "view_translation"],
     },
     MEDICAL_REVIEWERS: {
         "conditions": [
@@ -39,7 +40,15 @@ ROLE_PERMISSIONS = {
             *_crud(VIEW_ONLY_MODELS, ("view",)),
             *(f"publish_{model}" for model in REVIEWED_MODELS),
         ],
-        "editorial": ["view_proposal", "add_reviewer", "change_reviewer", "view_reviewer"],
+        "editorial": [
+            "view_proposal",
+            "add_reviewer",
+            "change_reviewer",
+            "view_reviewer",
+            "add_translation",
+            "change_translation",
+            "view_translation",
+        ],
     },
 }
 

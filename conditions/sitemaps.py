@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
 
@@ -16,7 +17,22 @@ class Sitemap(DjangoSitemap):
         return origin_parts()[1]
 
 
-class ContentSitemap(Sitemap):
+class BilingualSitemap(Sitemap):
+    """An entry per language a page is published in, each listing the others (hreflang)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_languages_for_item(self, item):
+        return [
+            code
+            for code, _ in settings.LANGUAGES
+            if code == settings.LANGUAGE_CODE or getattr(item, f"live_in_{code}", False)
+        ]
+
+
+class ItemSitemap(BilingualSitemap):
     """Published rows of one model. Its items are read once as a list: the paginator then
     counts them in Python instead of asking the database for a COUNT first."""
 
@@ -24,38 +40,39 @@ class ContentSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return list(self.model.objects.published().only("slug", "updated"))
+        # `slug` brings each language's slug column with it (django-modeltranslation).
+        return list(self.model.objects.published().with_translation_flags().only("slug", "updated"))
 
     def lastmod(self, item):
         return item.updated
 
 
-class ConditionSitemap(ContentSitemap):
+class ConditionSitemap(ItemSitemap):
     model = Condition
     priority = 0.8
 
 
-class MechanismSitemap(ContentSitemap):
+class MechanismSitemap(ItemSitemap):
     model = Mechanism
     priority = 0.6
 
 
-class SymptomSitemap(ContentSitemap):
+class SymptomSitemap(ItemSitemap):
     model = Symptom
     priority = 0.5
 
 
-class TreatmentSitemap(ContentSitemap):
+class TreatmentSitemap(ItemSitemap):
     model = Treatment
     priority = 0.6
 
 
-class GlossarySitemap(ContentSitemap):
+class GlossarySitemap(ItemSitemap):
     model = GlossaryTerm
     priority = 0.4
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(BilingualSitemap):
     changefreq = "weekly"
     priority = 0.5
 
@@ -71,6 +88,9 @@ class PageSitemap(Sitemap):
             "conditions:about",
             "conditions:disclaimer",
         ]
+
+    def get_languages_for_item(self, item):
+        return [code for code, _ in settings.LANGUAGES]
 
     def location(self, item):
         return reverse(item)

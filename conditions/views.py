@@ -15,7 +15,9 @@ from django.db.models import CharField, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.csp import CSP, build_policy
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -28,6 +30,7 @@ from . import search as site_search
 from .filters import ConditionFilter
 from .forms import SearchForm
 from .glossary import PageTerms
+from .languages import HTML_LANG, alternates_for
 from .models import (
     QUESTIONS_HEADING,
     Alias,
@@ -35,8 +38,10 @@ from .models import (
     ConditionMechanism,
     GlossaryTerm,
     Mechanism,
+    Status,
     Symptom,
     Treatment,
+    active_language,
 )
 from .pagination import InvalidPage, page_of
 
@@ -64,6 +69,42 @@ def home(request):
         "search_form": SearchForm(),
     }
     return render(request, "conditions/home.html", context)
+
+
+class TranslationMissing(Http404):
+    """A page that is live in English but whose translation into the language asked for is
+    not (yet) published: the reader gets a notice in their language and the English link."""
+
+    def __init__(self, item):
+        super().__init__("No published translation")
+        self.item = item
+
+
+def find_or_explain(queryset, slug):
+    """The item at this address among `queryset`; else a 404, saying so in the reader's
+    language (with a link to the English page) when only the translation is missing."""
+    item = queryset.with_translation_flags().with_slug(slug).first()
+    if item is not None:
+        return item
+    if active_language() != settings.LANGUAGE_CODE:
+        english = (
+            queryset.model._default_manager.filter(status=Status.PUBLISHED).with_slug(slug).first()
+        )
+        if english is not None:
+            raise TranslationMissing(english)
+    raise Http404("No such page")
+
+
+def page_not_found(request, exception=None):
+    """The site's 404 page; for a page not yet translated, the notice and its English link."""
+    item = getattr(exception, "item", None)
+    if item is None:
+        return render(request, "404.html", {"alternates": []}, status=404)
+    with translation.override(settings.LANGUAGE_CODE):
+        english_url = item.get_absolute_url()
+        english_name = str(item)
+    context = {"english_url": english_url, "english_name": english_name, "alternates": []}
+    return render(request, "translation_missing.html", context, status=404)
 
 
 class BadRequest(Exception):
@@ -115,7 +156,7 @@ def condition_list(request):
     except InvalidPage:
         status = 400
         context.update(page=None, invalid_parameters="page", chips=[])
-        context["page_error"] = "The page number was not understood."
+        context["page_error"] = gettext("The page number was not understood.")
     except BadRequest as error:
         status = 400
         context.update(page=None, invalid_parameters=str(error), chips=[])
@@ -136,11 +177,12 @@ def condition_list(request):
 def condition_detail(request, slug, *, preview=False):
     """A published condition's page; the admin previews any condition through it (preview)."""
     conditions = Condition.objects.all() if preview else Condition.objects.published()
-    condition = get_object_or_404(conditions.with_page_relations(), slug=slug)
+    condition = find_or_explain(conditions.with_page_relations(), slug)
     context = {
         "condition": condition,
+        "alternates": alternates_for(condition),
         "preview": preview,
-        "questions_heading": QUESTIONS_HEADING,
+        "questions_heading": gettext(QUESTIONS_HEADING),
         "comparisons": comparisons.curated_with(condition.slug),
         "page_terms": PageTerms(
             subject_names=[condition.name, *(alias.name for alias in condition.aliases.all())]
@@ -243,6 +285,7 @@ def condition_structured_data(request, condition):
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "url": url,
+        "inLanguage": HTML_LANG.get(active_language(), active_language()),
         "name": condition.name,
         "description": condition.summary,
         **review_structured_data(condition),
@@ -298,7 +341,7 @@ def mechanism_list(request):
 def mechanism_detail(request, slug, *, preview=False):
     """A published mechanism's page; the admin previews any mechanism through it (preview)."""
     mechanisms = Mechanism.objects.all() if preview else Mechanism.objects.published()
-    mechanism = get_object_or_404(mechanisms.with_page_relations(), slug=slug)
+    mechanism = find_or_explain(mechanisms.with_page_relations(), slug)
     shown = list(
         ConditionMechanism.objects.shown_on_mechanism_page(mechanism, MECHANISM_CONDITIONS_SHOWN)
     )
@@ -309,6 +352,7 @@ def mechanism_detail(request, slug, *, preview=False):
         all_conditions_url = f"{reverse('conditions:condition-list')}?{query}"
     context = {
         "mechanism": mechanism,
+        "alternates": alternates_for(mechanism),
         "preview": preview,
         "condition_links": shown,
         "condition_count": total,
@@ -331,9 +375,14 @@ def symptom_list(request):
 def symptom_detail(request, slug, *, preview=False):
     """A published symptom's page; the admin previews any symptom through it (preview)."""
     symptoms = Symptom.objects.all() if preview else Symptom.objects.published()
-    symptom = get_object_or_404(symptoms.with_published_conditions(), slug=slug)
+    symptom = find_or_explain(symptoms.with_published_conditions(), slug)
     page_terms = PageTerms(subject_names=[symptom.name, symptom.clinical_term])
-    context = {"symptom": symptom, "preview": preview, "page_terms": page_terms}
+    context = {
+        "symptom": symptom,
+        "preview": preview,
+        "page_terms": page_terms,
+        "alternates": alternates_for(symptom),
+    }
     return render(request, "conditions/symptom_detail.html", context)
 
 
@@ -400,23 +449,23 @@ def compare(request):
 
 
 def first_letter(text):
-    letter = site_search.normalise(text)[:1].upper()
-    return letter if letter.isalpha() else "#"
+    return site_search.initial_letter(text, active_language())
 
 
 @cache_public_page(parameters=[])
 @require_safe
 def a_to_z(request):
-    """Every published condition, mechanism and symptom by letter; aliases point to their page."""
+    """Every published condition, mechanism and symptom by letter, in the alphabet of the
+    language being served (ñ after n in Spanish); aliases point to their page."""
     entries = [
-        {"name": c.name, "url": c.get_absolute_url(), "kind": "Condition"}
+        {"name": c.name, "url": c.get_absolute_url(), "kind": gettext("Condition")}
         for c in Condition.objects.for_list()
     ]
     entries += [
         {
             "name": alias.name,
             "url": alias.condition.get_absolute_url(),
-            "kind": "Condition",
+            "kind": gettext("Condition"),
             "see": alias.condition.name,
         }
         for alias in Alias.objects.published().select_related("condition")
@@ -446,7 +495,7 @@ def a_to_z(request):
     for name, slug, kind in named[0].union(*named[1:], all=True):
         label, url_name = kinds[kind]
         entries.append(
-            {"name": name, "url": reverse(url_name, kwargs={"slug": slug}), "kind": label}
+            {"name": name, "url": reverse(url_name, kwargs={"slug": slug}), "kind": gettext(label)}
         )
     letters = by_letter(entries, lambda entry: entry["name"])
     return render(request, "conditions/a_to_z.html", {"letters": letters})
@@ -454,7 +503,15 @@ def a_to_z(request):
 
 def by_letter(items, name):
     """[(letter, items)] in alphabetical order of name(item), "#" for what starts otherwise."""
-    items = sorted(items, key=lambda item: (first_letter(name(item)), name(item).lower()))
+    # In the alphabet of the language being served (ñ after n in Spanish).
+    language = active_language()
+    items = sorted(
+        items,
+        key=lambda item: (
+            site_search.collation_key(first_letter(name(item)), language),
+            site_search.collation_key(name(item), language),
+        ),
+    )
     return [
         (letter, list(group))
         for letter, group in groupby(items, key=lambda i: first_letter(name(i)))

@@ -28,6 +28,8 @@ from .models import (
     StaleEdit,
     Status,
     TransitionRefused,
+    Translation,
+    translated_field_names,
 )
 
 TEXT_AS_PLAIN_TEXT = {models.TextField: {"form_class": PlainTextField}}
@@ -188,7 +190,7 @@ class EditorialAdmin(VersionedAdmin):
     actions = ["submit_for_review", "publish", "mark_reviewed_today", "archive"]
     history_list_display = ["compare"]
     list_select_related = ["reviewed_by"]
-    readonly_fields = ["plain_language", "review"]
+    readonly_fields = ["plain_language", "review", "spanish_plain_language"]
     # The public view that renders an item's page (it takes preview=True for any status).
     public_view = None
     change_form_template = "admin/editorial/reviewed_change_form.html"
@@ -242,7 +244,17 @@ class EditorialAdmin(VersionedAdmin):
         return form
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = list(super().get_fieldsets(request, obj))
+        spanish = [f"{name}_es" for name in translated_field_names(self.model())]
+        if spanish:
+            # The translation in its own fieldset; it goes live only when a reviewer approves
+            # it (Editorial review > Translations), apart from the English text.
+            fieldsets.append(
+                (
+                    "Español (Spanish translation, reviewed on its own)",
+                    {"fields": [*spanish, "spanish_plain_language"], "classes": ["collapse"]},
+                )
+            )
         if self._is_live(obj):
             fieldsets = [
                 ("Your proposed change", {"fields": ["change_summary", "proposal_version"]}),
@@ -485,6 +497,10 @@ class EditorialAdmin(VersionedAdmin):
             ),
         )
 
+    @admin.display(description="Spanish plain-language scores (as last saved)")
+    def spanish_plain_language(self, obj):
+        return inflesz_table(obj)
+
     # --- links: view on site, preview, proposal, history ----------------------------------
 
     def view_on_site(self, obj):
@@ -661,6 +677,122 @@ class ProposalAdmin(admin.ModelAdmin):
             f"admin:{opts.app_label}_{opts.model_name}_proposal", args=[proposal.object_id]
         )
         return format_html('<a href="{}">{}</a>', url, proposal.item)
+
+
+def inflesz_table(obj, language="es"):
+    """Each scored Spanish text's INFLESZ score and minimum, beside its English grade."""
+    if obj is None or obj.pk is None:
+        return "Scores appear after the first save."
+    rows = []
+    for field, minimum in readability.INFLESZ_MINIMUMS.items():
+        if not hasattr(obj, f"{field}_{language}"):
+            continue
+        spanish = readability.inflesz(getattr(obj, f"{field}_{language}") or "")
+        english = readability.score(getattr(obj, f"{field}_en", "") or "")
+        if spanish is None:
+            verdict = "Not translated yet"
+        elif spanish < minimum:
+            verdict = format_html(
+                "<strong>⚠ Below {}: use shorter sentences and words.</strong>", minimum
+            )
+        else:
+            verdict = "OK"
+        rows.append(
+            (
+                field.replace("_", " ").capitalize(),
+                "—" if spanish is None else f"{spanish:g}",
+                minimum,
+                verdict,
+                "—" if english is None else f"{english.grade:g}",
+            )
+        )
+    return format_html(
+        '<table class="readability"><caption>INFLESZ (Szigriszt-Pazos: higher is easier; '
+        "55 to 65 normal, 65 to 80 fairly easy) beside the English Flesch-Kincaid grade</caption>"
+        '<thead><tr><th scope="col">Text</th><th scope="col">INFLESZ</th>'
+        '<th scope="col">At least</th><th scope="col">Verdict</th>'
+        '<th scope="col">English grade</th></tr></thead><tbody>{}</tbody></table>',
+        format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            rows,
+        ),
+    )
+
+
+@admin.register(Translation)
+class TranslationAdmin(admin.ModelAdmin):
+    """Each item's translation and its own review: approving it is a reviewer's action."""
+
+    list_display = ["item_link", "language", "status", "review", "up_to_date", "updated"]
+    list_filter = ["language", "status", "content_type"]
+    fields = [
+        "content_type",
+        "object_id",
+        "language",
+        "status",
+        "review",
+        "up_to_date",
+        "scores",
+        "plain_language_exception",
+    ]
+    readonly_fields = ["status", "review", "up_to_date", "scores"]
+    actions = ["approve", "withdraw"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(self.readonly_fields)
+        if obj is not None:
+            readonly += ["content_type", "object_id", "language"]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if obj.pk is None:
+            obj.source_version = obj.item.version if obj.item is not None else 1
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Page")
+    def item_link(self, translation):
+        opts = translation.content_type.model_class()._meta
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change", args=[translation.object_id]
+        )
+        return format_html('<a href="{}">{}</a>', url, translation.item)
+
+    @admin.display(description="Review")
+    def review(self, translation):
+        if not translation.is_reviewed:
+            return "Not yet reviewed by a medical reviewer."
+        return f"Reviewed by {translation.reviewed_by} on {translation.reviewed_on:%d %B %Y}."
+
+    @admin.display(description="Up to date with the original", boolean=True)
+    def up_to_date(self, translation):
+        return None if translation.item is None else not translation.is_out_of_date()
+
+    @admin.display(description="Plain-language scores")
+    def scores(self, translation):
+        return inflesz_table(translation.item, translation.language)
+
+    def _each(self, request, queryset, method, done):
+        changed = 0
+        for translation in queryset:
+            try:
+                getattr(translation, method)(request.user)
+            except (TransitionRefused, PermissionDenied) as refused:
+                self.message_user(
+                    request, f"“{translation}” was not {done}. {refused}", messages.ERROR
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(request, f"{changed} {done}.")
+
+    @admin.action(description="Approve the translation (it goes live)")
+    def approve(self, request, queryset):
+        self._each(request, queryset, "approve", "approved")
+
+    @admin.action(description="Withdraw the translation (the original stays live)")
+    def withdraw(self, request, queryset):
+        self._each(request, queryset, "withdraw", "withdrawn")
 
 
 # Kept for the content admins' field lists.

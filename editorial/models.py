@@ -12,8 +12,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from . import readability
 
@@ -119,9 +120,40 @@ class Reviewer(Versioned):
         return reviewer
 
 
+def served_language():
+    """The language being served ("en" outside any request): a code of settings.LANGUAGES."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
 class EditorialQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        """Live items; in another language than the default, only those whose translation
+        into it is published too (a reviewer approved it, or the fixtures shipped it live)."""
+        live = self.filter(status=Status.PUBLISHED)
+        language = served_language()
+        if language == settings.LANGUAGE_CODE:
+            return live
+        return live.filter(
+            Exists(
+                Translation.objects.published()
+                .of_model(self.model, language)
+                .filter(object_id=OuterRef("pk"))
+            )
+        )
+
+    def with_translation_flags(self):
+        """Each item annotated `live_in_<language>`: is its translation there published?"""
+        return self.annotate(
+            **{
+                f"live_in_{language}": Exists(
+                    Translation.objects.published()
+                    .of_model(self.model, language)
+                    .filter(object_id=OuterRef("pk"))
+                )
+                for language, _ in settings.LANGUAGES
+                if language != settings.LANGUAGE_CODE
+            }
+        )
 
     def awaiting_review(self):
         return self.filter(status=Status.IN_REVIEW)
@@ -462,3 +494,144 @@ class Proposal(Versioned):
             self.decided_at = timezone.now()
             self.save()
         return item
+
+
+class TranslationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Translation.Status.PUBLISHED)
+
+    def of_model(self, model, language):
+        return self.filter(content_type=ContentType.objects.get_for_model(model), language=language)
+
+    def of(self, item, language):
+        return self.of_model(type(item), language).filter(object_id=item.pk)
+
+
+class Translation(Versioned):
+    """The review of one item's translation into one language: its own status and reviewer.
+
+    The translated text lives in the item's own row (`<field>_es`); this record says whether
+    it is public, who approved it and against which English version (`source_version`), so a
+    reviewer sees when the English text has moved on since (`is_out_of_date`).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES[1:])
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    reviewed_by = models.ForeignKey(
+        Reviewer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The medical reviewer who approved this translation.",
+    )
+    reviewed_on = models.DateField(null=True, blank=True)
+    source_version = models.PositiveIntegerField(
+        help_text="The version of the original item this translation was approved or loaded "
+        "against."
+    )
+    plain_language_exception = models.TextField(
+        blank=True,
+        help_text="Only if a text must stay below its INFLESZ score: the reviewer's reason.",
+    )
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Sources in this language the translation drew on, as "
+        '[{"url": …, "title": …}] (e.g. MedlinePlus en español).',
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = TranslationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "language"],
+                name="translation_one_per_item_and_language",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True, reviewed_on__isnull=True)
+                | Q(reviewed_by__isnull=False, reviewed_on__isnull=False),
+                name="translation_review_has_reviewer_and_date",
+                violation_error_message="A review names its reviewer and its date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} ({self.get_language_display()})"
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_reviewed(self):
+        return self.reviewed_by_id is not None and self.reviewed_on is not None
+
+    def is_out_of_date(self, item=None):
+        """Whether the original item changed after this translation was approved or loaded."""
+        item = item or self.item
+        return item is not None and item.version != self.source_version
+
+    def approve(self, user, today=None):
+        """A reviewer's approval: the translation goes live, reviewed by them, against the
+        original's current version."""
+        item_model = self.content_type.model_class()
+        reviewer = item_model.check_reviewer(user, "approve a translation")
+        item = self.item
+        problems = translation_problems(item, self.language, self.plain_language_exception)
+        if problems:
+            raise TransitionRefused(" ".join(problems))
+        self.status = self.Status.PUBLISHED
+        self.reviewed_by = reviewer
+        self.reviewed_on = today or timezone.localdate()
+        self.source_version = item.version
+        self.save()
+
+    def withdraw(self, user):
+        """Take the translated page down (the original stays live)."""
+        self.content_type.model_class().check_reviewer(user, "withdraw a translation")
+        self.status = self.Status.DRAFT
+        self.save()
+
+
+def translated_field_names(item):
+    """The fields of `item` that have a column per language (django-modeltranslation)."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return list(translator.get_options_for_model(type(item)).fields)
+    except NotRegistered:
+        return []
+
+
+def translation_problems(item, language, plain_language_exception=""):
+    """What stops `item`'s translation into `language` from going live, in an editor's words."""
+    problems = []
+    # A page never mixes languages: every text the original has needs its translation (the
+    # slug may stay as it is; a page without a slug of its own keeps the English one).
+    missing = [
+        field.replace("_", " ")
+        for field in translated_field_names(item)
+        if field != "slug"
+        and (getattr(item, f"{field}_en", "") or "").strip()
+        and not (getattr(item, f"{field}_{language}", "") or "").strip()
+    ]
+    if missing:
+        problems.append(f"Translate these texts too: {', '.join(missing)}.")
+    hard = readability.too_hard_in(item, language)
+    if hard and not plain_language_exception.strip():
+        problems.append(
+            "Make these texts plainer, or give the reason they must stay as they are "
+            f"(plain-language exception): {readability.describe_too_hard_in(hard)}."
+        )
+    return problems

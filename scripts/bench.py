@@ -364,6 +364,7 @@ def main():
             "list, filtered": "/conditions/?onset=chronic&fibre=motor",
             "list, search": "/conditions/?q=numbness+feet",
             "condition detail": f"/conditions/{facts['condition']}/",
+            "condition detail, Spanish": f"/es/conditions/{facts['condition_es']}/",
             "mechanism detail": f"/mechanisms/{facts['mechanism']}/",
             "API list": "/api/v1/conditions/",
             "API detail": f"/api/v1/conditions/{facts['condition']}/",

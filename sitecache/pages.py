@@ -16,6 +16,8 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language, get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from .version import content_version
 
@@ -103,7 +105,26 @@ def _digest(value):
 _learned_vary = ()
 
 
+def accepted_language(request):
+    """The first of settings.LANGUAGES the Accept-Language header asks for, or None.
+
+    Views that answer in that language (the API) use this very function, so a key built
+    from it holds exactly what chose the response's language."""
+    for code, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
 def _header_value(handler, request, name):
+    if name == "accept-language":
+        # Keyed on the language the header asks for, not on its many spellings
+        # ("es-MX,es;q=0.9" and "es" share an entry).
+        return accepted_language(request) or ""
     value = request.headers.get(name, "")
     told_apart = handler.public_headers.get(name)
     return value if told_apart is None or value in told_apart else ""
@@ -113,7 +134,9 @@ def _page_key(request, handler, vary_headers):
     # Neither scheme nor host: pages name the configured canonical origin, never the request's
     # (a Host with another port must not split or fill the cache). get_host() still refuses a
     # host ALLOWED_HOSTS does not allow, before any hit is served. The query holds only what the
-    # view reads, sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry.
+    # view reads, sorted by name so `?a=1&b=2` and `?b=2&a=1` share an entry. The active
+    # language (LocaleMiddleware runs first: /es/ is Spanish) is part of the page too, so no
+    # entry can serve one language to a reader of the other.
     request.get_host()
     parameters = handler.public_parameters
     query = sorted(
@@ -124,6 +147,7 @@ def _page_key(request, handler, vary_headers):
     return f"{KEY_PREFIX}:" + _digest(
         [
             request.path,
+            get_language(),
             query,
             [(name, _header_value(handler, request, name)) for name in vary_headers],
         ]

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -10,6 +11,15 @@ def empty_cache():
     (Rolling back a test's transaction sends no signal, so the content version would not move.)
     """
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in English: a request to /es/ leaves Spanish active on its thread
+    (every real request sets its own language, so only code outside requests would see it)."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

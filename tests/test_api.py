@@ -19,6 +19,7 @@ LIST_FIELDS = {
     "aliases",
     "summary",
     "url",
+    "other_languages",
     "onset",
     "patterns",
     "fibres",
@@ -581,6 +582,7 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
         "ordering",
         "page",
         "page_size",
+        "lang",
     }
     assert parameters["page_size"]["schema"]["maximum"] == 100
     assert parameters["mechanism"]["schema"]["items"]["enum"] == ["immune-complexes"]
@@ -598,6 +600,7 @@ def test_schema_documents_parameters_enums_and_errors(client, lupus):
         "informationRecipient",
         "informationRecipient.languageCode.c",
         "knowledgeResponseType",
+        "lang",
     }
 
 

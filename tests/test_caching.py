@@ -458,7 +458,7 @@ def test_the_per_process_copy_never_outlives_an_edit_made_elsewhere(client, lupu
 
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Condition._meta.db_table} SET summary = %s WHERE id = %s",
+            f"UPDATE {Condition._meta.db_table} SET summary_en = %s WHERE id = %s",
             ["Edited elsewhere.", lupus.pk],
         )
     bump_content_version()

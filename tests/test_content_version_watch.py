@@ -157,7 +157,8 @@ def test_a_page_held_in_this_process_shows_an_edit_made_on_another_server(client
     # Another server edits the row and bumps the version; this process hears only from Redis.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Condition._meta.db_table} SET summary = %s WHERE id = %s",
+            # The English text is read from its own column (django-modeltranslation).
+            f"UPDATE {Condition._meta.db_table} SET summary_en = %s WHERE id = %s",
             ["Edited on another server.", lupus.pk],
         )
     other_server.bump()

@@ -60,7 +60,9 @@ class Recipient(models.TextChoices):
 
 
 # Languages the content is written in. The one place a new language is switched on.
-LANGUAGES = ["en"]
+LANGUAGES = ["en", "es"]
+# Other spellings of a language code: MedlinePlus Connect sends "sp" for Spanish.
+LANGUAGE_SPELLINGS = {"sp": "es"}
 
 
 def response_language(params):
@@ -73,11 +75,13 @@ def response_language(params):
     if not raw:
         return LANGUAGES[0]
     language = raw.replace("_", "-").split("-")[0].lower()
+    language = LANGUAGE_SPELLINGS.get(language, language)
     if language not in LANGUAGES:
         raise InvalidLookup(
             {
                 INFOBUTTON_LANGUAGE: [
-                    f"No content in “{raw[:20]}” yet. Accepted values: {', '.join(LANGUAGES)}."
+                    f"No content in “{raw[:20]}” yet. Accepted values: "
+                    f"{', '.join([*LANGUAGES, *LANGUAGE_SPELLINGS])}."
                 ]
             }
         )
@@ -251,7 +255,8 @@ def find_conditions(query):
         }
 
     results = []
-    for condition in Condition.objects.published().with_details().filter(pk__in=best):
+    found = Condition.objects.published().with_translation_flags().with_details()
+    for condition in found.filter(pk__in=best):
         rank, kind, clinical_code = best[condition.pk]
         condition.match, condition.matched_code = kind, clinical_code
         results.append((rank, condition.name, condition))

@@ -30,7 +30,20 @@ ERROR_RESPONSES = {
 }
 
 
+LANG_PARAMETER = OpenApiParameter(
+    "lang",
+    enum=["en", "es"],
+    description=(
+        "The language to answer in. Without it, the Accept-Language header decides "
+        "(English if it names neither). Content-Language says which was used."
+    ),
+)
+
+
 class PublicApiSchema(AutoSchema):
+    def get_override_parameters(self):
+        return [*super().get_override_parameters(), LANG_PARAMETER]
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         responses["304"] = {"description": "Not modified: the If-None-Match ETag still matches."}

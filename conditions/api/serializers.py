@@ -1,10 +1,13 @@
 """JSON shapes of the published content. Nested lists come from prefetches (see views.py)."""
 
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from changes.models import Action
+from conditions.languages import alternates_for
 from conditions.models import (
     CONDITION_SECTIONS,
     QUESTIONS_HEADING,
@@ -37,6 +40,38 @@ class PageURLField(serializers.ReadOnlyField):
     def to_representation(self, value):
         # The configured canonical origin, never the request's Host.
         return absolute_url(value)
+
+
+class OtherLanguageSerializer(serializers.Serializer):
+    lang = serializers.CharField(help_text="Language code: en or es.")
+    url = serializers.URLField(help_text="The item's page in that language.")
+    api_url = serializers.URLField(help_text="This record in that language.")
+
+
+@extend_schema_field(OtherLanguageSerializer(many=True))
+class OtherLanguagesField(serializers.ReadOnlyField):
+    """The item's page and record in each other language it is published in."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, item):
+        request = self.context.get("request")
+        absolute = request.build_absolute_uri if request else str
+        others = []
+        for entry in alternates_for(item):
+            if entry["exists"] and not entry["current"]:
+                with translation.override(entry["code"]):
+                    slug = item.slug
+                record = reverse(f"api:{item._meta.model_name}-detail", kwargs={"slug": slug})
+                others.append(
+                    {
+                        "lang": entry["code"],
+                        "url": absolute(entry["url"]),
+                        "api_url": absolute(f"{record}?lang={entry['code']}"),
+                    }
+                )
+        return others
 
 
 class ReferenceSerializer(serializers.ModelSerializer):
@@ -177,6 +212,7 @@ class CrosswalkSerializer(serializers.Serializer):
 
 class ConditionSerializer(serializers.ModelSerializer):
     url = PageURLField()
+    other_languages = OtherLanguagesField()
     review = ReviewSerializer(source="*", read_only=True)
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     patterns = PatternSerializer(many=True, read_only=True)
@@ -201,6 +237,7 @@ class ConditionSerializer(serializers.ModelSerializer):
             "aliases",
             "summary",
             "url",
+            "other_languages",
             "onset",
             "patterns",
             "fibres",
@@ -237,7 +274,8 @@ class ConditionDetailSerializer(ConditionSerializer):
     def get_sections(self, condition):
         """Every written section, in reading order, then the questions to ask a doctor."""
         written = [
-            _section(key, heading, getattr(condition, key))
+            # The headings are the catalogue's msgids (locale/), in the language asked for.
+            _section(key, gettext(heading), getattr(condition, key))
             for key, heading in [
                 *CONDITION_SECTIONS,
                 ("questions_for_doctor", QUESTIONS_HEADING),
@@ -259,6 +297,7 @@ class LookupResultSerializer(ConditionSerializer):
 
 class MechanismSerializer(serializers.ModelSerializer):
     url = PageURLField()
+    other_languages = OtherLanguagesField()
     review = ReviewSerializer(source="*", read_only=True)
     references = ReferenceSerializer(many=True, read_only=True)
 
@@ -269,6 +308,7 @@ class MechanismSerializer(serializers.ModelSerializer):
             "name",
             "summary",
             "url",
+            "other_languages",
             "nerve_site",
             "references",
             "review",
@@ -295,11 +335,12 @@ class MechanismDetailSerializer(MechanismSerializer):
 
     @extend_schema_field(SectionSerializer)
     def get_explanation(self, mechanism):
-        return _section("explanation", "How it harms the nerves", mechanism.explanation)
+        return _section("explanation", gettext("How it harms the nerves"), mechanism.explanation)
 
 
 class SymptomSerializer(serializers.ModelSerializer):
     url = PageURLField()
+    other_languages = OtherLanguagesField()
     review = ReviewSerializer(source="*", read_only=True)
     description = _StringMarkdownText(help_text="What it feels like (plain text).")
     description_html = _StringMarkdownHTML(
@@ -309,8 +350,15 @@ class SymptomSerializer(serializers.ModelSerializer):
     class Meta:
         model = Symptom
         fields = [
-            "slug", "name", "clinical_term", "description", "description_html", "url", "review",
-        ]  # fmt: skip
+            "slug",
+            "name",
+            "clinical_term",
+            "description",
+            "description_html",
+            "url",
+            "other_languages",
+            "review",
+        ]
 
 
 class SymptomDetailSerializer(SymptomSerializer):

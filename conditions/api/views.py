@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.decorators import method_decorator
@@ -52,6 +52,7 @@ from ops.proxies import client_ip
 from sitecache.pages import cache_public_page
 
 from . import infobutton, serializers
+from .languages import LANG_PARAMETER, LanguageMixin
 from .lookup import (
     INFOBUTTON_CODE,
     INFOBUTTON_DISPLAY_NAME,
@@ -60,6 +61,7 @@ from .lookup import (
     INFOBUTTON_RECIPIENT,
     INFOBUTTON_RESPONSE_TYPE,
     INFOBUTTON_SYSTEM,
+    LANGUAGE_SPELLINGS,
     LANGUAGES,
     SYSTEM_OIDS,
     InvalidLookup,
@@ -203,7 +205,7 @@ API_EXCLUDED_FILTERS = {"sort"}
 
 @method_decorator(cache_public_page(free_text=["q"]), name="list")
 @method_decorator(cache_public_page, name="retrieve")
-class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class PublicReadOnlyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Shared by every endpoint: strict query strings, throttling and public caching."""
 
     throttle_classes = [AnonymousThrottle]
@@ -220,8 +222,8 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def allowed_parameters(self):
         if self.action != "list":
-            return set()
-        allowed = {"page", "page_size"}
+            return {LANG_PARAMETER}
+        allowed = {"page", "page_size", LANG_PARAMETER}
         if getattr(self, "filterset_class", None):
             allowed |= set(self.filterset_class.base_filters) - API_EXCLUDED_FILTERS
         if getattr(self, "ordering_fields", None):
@@ -233,6 +235,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             "page": ["a whole number from 1 to the last page"],
             "page_size": [f"a whole number from 1 to {MAX_PAGE_SIZE}"],
             "ordering": ordering_choices(self),
+            LANG_PARAMETER: ["en", "es"],
         }
         if getattr(self, "filterset_class", None):
             accepted.update(filter_accepted_values(self.filterset_class))
@@ -246,6 +249,15 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         unknown = sorted(set(request.query_params) - self.allowed_parameters())
         if unknown:
             raise ValidationError({name: ["Unknown parameter."] for name in unknown})
+
+    def get_object(self):
+        # By its slug in the language asked for, or its English slug (as the pages are).
+        item = self.get_queryset().with_slug(self.kwargs[self.lookup_field]).first()
+        if item is None:
+            raise Http404(
+                f"No {self.get_queryset().model._meta.object_name} matches the given query."
+            )
+        return item
 
     def filter_queryset(self, queryset):
         # One object is found by its slug alone, and retrieve takes no query parameters
@@ -277,7 +289,7 @@ class ConditionViewSet(PublicReadOnlyViewSet):
     ordering = ["name"]
 
     def get_queryset(self):
-        conditions = Condition.objects.published()
+        conditions = Condition.objects.published().with_translation_flags()
         if self.action == "retrieve":
             return conditions.with_page_relations()
         return conditions.with_details()
@@ -296,6 +308,7 @@ class MechanismViewSet(PublicReadOnlyViewSet):
     def get_queryset(self):
         mechanisms = (
             Mechanism.objects.published()
+            .with_translation_flags()
             .select_related("reviewed_by")
             .prefetch_related("references")
         )
@@ -315,9 +328,10 @@ class SymptomViewSet(PublicReadOnlyViewSet):
     """Symptoms in patients' words, with the clinical term."""
 
     def get_queryset(self):
+        symptoms = Symptom.objects.published().with_translation_flags()
         if self.action == "retrieve":
-            return Symptom.objects.published().with_published_conditions()
-        return Symptom.objects.published().select_related("reviewed_by")
+            return symptoms.with_published_conditions()
+        return symptoms.select_related("reviewed_by")
 
     serializer_class = serializers.SymptomSerializer
     detail_serializer_class = serializers.SymptomDetailSerializer
@@ -408,12 +422,13 @@ class InfobuttonNegotiation(negotiation.DefaultContentNegotiation):
 
 # Any code, and any Infobutton parameter (accepted and ignored): kept out of the shared cache.
 @method_decorator(cache_public_page(shared=False), name="get")
-class LookupView(APIView):
+class LookupView(LanguageMixin, APIView):
     """From a diagnosis code in a health record to the published conditions that explain it."""
 
     throttle_classes = [AnonymousThrottle]
     renderer_classes = [renderers.JSONRenderer, AtomRenderer]
     content_negotiation_class = InfobuttonNegotiation
+    infobutton_language = True
 
     def accepted_values(self):
         codes = [f"{system.label}: e.g. {CODE_EXAMPLES[system]}" for system in CodeSystem]
@@ -424,9 +439,10 @@ class LookupView(APIView):
             INFOBUTTON_CODE: codes,
             INFOBUTTON_DISPLAY_NAME: ["a condition's name, e.g. lupus"],
             INFOBUTTON_RECIPIENT: list(Recipient.values),
-            INFOBUTTON_LANGUAGE: list(LANGUAGES),
+            LANG_PARAMETER: ["en", "es"],
+            INFOBUTTON_LANGUAGE: [*LANGUAGES, *LANGUAGE_SPELLINGS],
             **{
-                name: ["system", "code", *INFOBUTTON_PARAMETERS]
+                name: ["system", "code", *INFOBUTTON_PARAMETERS, LANG_PARAMETER]
                 for name in self.unknown_parameters(self.request)
             },
         }
@@ -437,7 +453,8 @@ class LookupView(APIView):
         return sorted(
             name
             for name in request.query_params
-            if name not in {"system", "code", *INFOBUTTON_PARAMETERS} and "." not in name
+            if name not in {"system", "code", *INFOBUTTON_PARAMETERS, LANG_PARAMETER}
+            and "." not in name
         )
 
     def handle_exception(self, exc):
@@ -469,8 +486,12 @@ class LookupView(APIView):
             ),
             OpenApiParameter(
                 INFOBUTTON_LANGUAGE,
-                enum=LANGUAGES,
-                description="HL7 Infobutton: the answer's language (default en).",
+                enum=[*LANGUAGES, *LANGUAGE_SPELLINGS],
+                description="HL7 Infobutton: the reader's language (sp is Spanish, as "
+                "MedlinePlus Connect spells it). `lang` wins if both are sent.",
+            ),
+            OpenApiParameter(
+                LANG_PARAMETER, enum=["en", "es"], description="The answer's language."
             ),
             OpenApiParameter(
                 INFOBUTTON_RESPONSE_TYPE,

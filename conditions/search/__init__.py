@@ -12,7 +12,7 @@ every row.
 
 from .index import CONDITION, GLOSSARY, MECHANISM, SYMPTOM, TREATMENT, SearchIndex, get_index
 from .ranking import matching_conditions, rank, search, search_conditions, suggest
-from .text import MAX_QUERY_LENGTH, normalise
+from .text import MAX_QUERY_LENGTH, collation_key, initial_letter, normalise
 
 __all__ = [
     "CONDITION",
@@ -22,7 +22,9 @@ __all__ = [
     "SYMPTOM",
     "TREATMENT",
     "SearchIndex",
+    "collation_key",
     "get_index",
+    "initial_letter",
     "matching_conditions",
     "normalise",
     "rank",

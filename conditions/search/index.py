@@ -14,7 +14,7 @@ from django.db.models import Prefetch
 
 from sitecache.version import content_version
 
-from ..models import Alias, Condition, GlossaryTerm, Mechanism, Symptom, Treatment
+from ..models import Alias, Condition, GlossaryTerm, Mechanism, Symptom, Treatment, active_language
 from .text import markdown_words, normalise
 
 CONDITION = "condition"
@@ -121,9 +121,10 @@ class SearchIndex:
 
 
 def build_index():
+    """The index of what is published in the active language, in its words and aliases."""
     index = SearchIndex()
     conditions = Condition.objects.published().prefetch_related(
-        Prefetch("aliases", queryset=Alias.objects.only("condition_id", "name"))
+        Prefetch("aliases", queryset=Alias.objects.in_language().only("condition_id", "name"))
     )
     for condition in conditions:
         body = " ".join(
@@ -151,17 +152,22 @@ def build_index():
 
 
 _index_lock = threading.Lock()
-_index = {"version": None, "index": None}
+# One index per language: {language: {"version": ..., "index": ...}}.
+_indexes = {}
 
 
 def get_index():
-    """The index for the current content version, rebuilt once after any edit."""
+    """The active language's index for the current content version, rebuilt once after any
+    edit. Each language has its own: Spanish searches Spanish names, aliases and text."""
     version = content_version()
-    if _index["version"] != version:
+    language = active_language()
+    entry = _indexes.get(language) or {"version": None, "index": None}
+    if entry["version"] != version:
         with _index_lock:
-            if _index["version"] != version:
-                _index["index"] = build_index()
-                _index["version"] = version
+            entry = _indexes.setdefault(language, {"version": None, "index": None})
+            if entry["version"] != version:
+                entry["index"] = build_index()
+                entry["version"] = version
                 # The index is hundreds of thousands of long-lived objects without cycles
                 # (freed by reference counting when replaced). Left to the cyclic collector,
                 # each full collection rescans them all: 50-70 ms pauses every few hundred
@@ -170,4 +176,4 @@ def get_index():
                 # is freed rather than frozen for good.
                 gc.collect()
                 gc.freeze()
-    return _index["index"]
+    return _indexes[language]["index"]

@@ -94,6 +94,33 @@ STOP_WORDS = frozenset(
     ]
 )
 
+# The same for Spanish queries ("síntomas de la neuropatía"): both lists apply to every query,
+# as neither holds a word that means something in the other language's content.
+STOP_WORDS |= frozenset(
+    [
+        "como",
+        "con",
+        "cual",
+        "de",
+        "del",
+        "el",
+        "en",
+        "es",
+        "la",
+        "las",
+        "lo",
+        "los",
+        "mi",
+        "para",
+        "por",
+        "que",
+        "se",
+        "un",
+        "una",
+        "y",
+    ]
+)
+
 MARKDOWN_LINK_TARGET = re.compile(r"\]\([^)]*\)")
 
 
@@ -113,3 +140,21 @@ def query_words(query):
     words = normalise(query).split()
     meaningful = [word for word in words if word not in STOP_WORDS and len(word) > 1]
     return meaningful or words
+
+
+def collation_key(text, language):
+    """A sort key in the language's alphabetical order, the same on every machine (no OS
+    locale): case and accents ignored, and in Spanish ñ is a letter of its own after n."""
+    if language != "es":
+        return normalise(text)
+    # ñ is taken out before the accents go, and comes back as "n~": "~" sorts after every
+    # letter and digit normalise() leaves, so ñ follows every n ("sentir" < "señal").
+    return "n~".join(normalise(part) for part in text.lower().split("ñ"))
+
+
+def initial_letter(text, language):
+    """The A-Z heading a name is listed under: Ñ apart in Spanish, "#" for a digit or sign."""
+    if language == "es" and text[:1].lower() == "ñ":
+        return "Ñ"
+    letter = normalise(text)[:1].upper()
+    return letter if letter.isalpha() else "#"

@@ -20,6 +20,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 SITE_ORIGIN = env("SITE_ORIGIN", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: its admin classes patch the admin's.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before the page cache and CommonMiddleware, so cache hits and redirects get CORS headers.
     "corsheaders.middleware.CorsMiddleware",
+    # The language from the URL (/es/…; anything else is English), before the page cache so
+    # that the cache key holds it. It reads no session or cookie: nothing personal.
+    "django.middleware.locale.LocaleMiddleware",
     # Public pages answered from the cache here: after every header-setting middleware above,
     # before the session, CSRF, auth and axes middleware, which do nothing for a stored page.
     # Counts searches for editors (the query text only), cache hits included: outside the cache.
@@ -85,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "ops.origin.site_origin",
+                "conditions.languages.languages",
             ],
         },
     },
@@ -139,10 +145,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-gb"
+# English is the default (today's URLs, the fallback column of every translated field);
+# Spanish lives under /es/. See docs/architecture.md ("Languages").
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+# django-modeltranslation: one row per item, an `_es` column beside each translated field.
+# Reading `name` in Spanish gives `name_es`, or the English text where there is none; a
+# Spanish page is only shown once its translation is published (editorial.Translation).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "es")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# The translated fields are registered in conditions/translation.py (found by its name).
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

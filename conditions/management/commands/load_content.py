@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import BaseCommand, CommandError, call_command
 from django.db import transaction
+from django.utils import translation
 
 from conditions.models import (
     Condition,
@@ -25,6 +26,8 @@ from conditions.models import (
     Symptom,
     Treatment,
 )
+
+from ._translations import load_translations
 
 # Set by the database on every save, never what an editor changed.
 VOLATILE_FIELDS = {"created", "updated", "version"}
@@ -133,7 +136,12 @@ class Command(BaseCommand):
             help="Also replace records editors changed since they were loaded (with history).",
         )
 
-    def handle(self, *args, if_empty=False, overwrite=False, verbosity=1, **options):
+    def handle(self, *args, **options):
+        # Natural keys and the plain field names mean the English columns.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._handle(*args, **options)
+
+    def _handle(self, *args, if_empty=False, overwrite=False, verbosity=1, **options):
         has_content = any(
             model.objects.exists() for model in (Condition, Mechanism, Symptom, Reference)
         )
@@ -157,6 +165,7 @@ class Command(BaseCommand):
                     call_command("loaddata", *paths, verbosity=verbosity)
                 self._check_publication_rules()
                 self._remember(records)
+                self._load_translations(overwrite, verbosity)
         except CommandError:
             raise
         except Exception as error:
@@ -214,6 +223,20 @@ class Command(BaseCommand):
             getattr(item, name).set(values)
         obj.object = item
         return [obj] if obj.deferred_fields else []
+
+    def _load_translations(self, overwrite, verbosity):
+        """fixtures/<language>/*.json into each other language's columns (_translations.py)."""
+        for language, _ in settings.LANGUAGES:
+            for directory in settings.FIXTURE_DIRS:
+                if language == settings.LANGUAGE_CODE or not (Path(directory) / language).is_dir():
+                    continue
+                loaded, messages = load_translations(
+                    Path(directory) / language, language, overwrite
+                )
+                if verbosity:
+                    self.stdout.write(f"Loaded {loaded} {language} translations.")
+                    for message in messages:
+                        self.stdout.write(f"  {message}")
 
     def _check_publication_rules(self):
         """Published content from fixtures obeys the rules an editor's would (the admin's)."""
