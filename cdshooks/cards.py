@@ -10,6 +10,8 @@ import re
 import uuid
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from conditions.api.lookup import LANGUAGES, CodeQuery, find_conditions
@@ -131,9 +133,15 @@ def validate(payload):
 
 
 def cards(request, payload):
-    """The cards for a hook request; BadHookRequest if it cannot be read."""
+    """The cards for a hook request, in the language it asks for; BadHookRequest if it cannot
+    be read."""
     resources = validate(payload)
     language = card_language(request)
+    with translation.override(language):
+        return _cards(request, resources, language)
+
+
+def _cards(request, resources, language):
     best = {}  # our condition's pk → (place, condition)
     place = 0
     for resource in resources:
@@ -150,13 +158,13 @@ def cards(request, payload):
     return [
         {
             "uuid": str(uuid.uuid4()),
-            "summary": f"Patient education: {condition.name}"[:140],
+            "summary": (gettext("Patient education: %(name)s") % {"name": condition.name})[:140],
             "indicator": "info",
             "detail": condition.summary,
             "source": source,
             "links": [
                 {
-                    "label": f"Read about {condition.name}"[:140],
+                    "label": (gettext("Read about %(name)s") % {"name": condition.name})[:140],
                     "url": request.build_absolute_uri(condition.get_absolute_url()),
                     "type": "absolute",
                 }

@@ -190,3 +190,15 @@ def test_nothing_of_the_request_is_stored_or_logged(client, content, caplog):
     for private in ("example-1234", "secret-token", "Practitioner/123"):
         assert private not in logged
     assert Change.objects.count() == changes_before
+
+
+def test_a_spanish_hook_gets_spanish_cards_linking_the_spanish_pages(client, content):
+    body = hook_request(fhir_condition([{"system": ICD, "code": "M32.14"}]))
+    response = post(client, body, HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9")
+    assert response.status_code == 200
+    (card,) = response.json()["cards"]
+    assert card["links"][0]["url"] == (
+        "http://testserver/es/conditions/lupus-eritematoso-sistemico/"
+    )
+    assert card["summary"].startswith("Información para el paciente:")
+    assert "lupus eritematoso sistémico" in card["summary"].lower()
