@@ -11,11 +11,12 @@ import gzip
 import json
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db.models import Max, Q
 
 from changes.models import Change
-from editorial.models import Reviewer
+from editorial.models import Reviewer, Translation
 
 from .api import serializers as api_serializers
 from .models import (
@@ -159,6 +160,70 @@ def items(request):
         fields = record["fields"]
         data = {"slug": fields["slug"], "term": fields["term"], "definition": fields["definition"]}
         yield "glossary_term", fields["slug"], data, record
+
+    for record in _translation_records(
+        [*conditions, *mechanisms, *symptoms, *treatments, *glossary]
+    ):
+        yield "source", None, None, record
+
+
+# Translation reviews point at their item by primary key, which a mirror does not share: they
+# travel as their item's natural key, and load_export writes them once the items are in.
+TRANSLATION_RECORD = "editorial.translation"
+
+
+def _translation_records(items):
+    by_model = {}
+    for item in items:
+        by_model.setdefault(type(item), {})[item.pk] = item
+    for model, members in by_model.items():
+        translations = Translation.objects.published().filter(
+            content_type__app_label=model._meta.app_label,
+            content_type__model=model._meta.model_name,
+            object_id__in=list(members),
+        )
+        for translation in translations.select_related("reviewed_by").order_by("pk"):
+            item = members[translation.object_id]
+            yield {
+                "model": TRANSLATION_RECORD,
+                "fields": {
+                    "item": [model._meta.label_lower, *item.natural_key()],
+                    "language": translation.language,
+                    "status": translation.status,
+                    "reviewed_by": translation.reviewed_by.natural_key()
+                    if translation.reviewed_by
+                    else None,
+                    "reviewed_on": translation.reviewed_on.isoformat()
+                    if translation.reviewed_on
+                    else None,
+                    "source_version": translation.source_version,
+                    "sources": translation.sources,
+                },
+            }
+
+
+def restore_translations(records):
+    """Write the translation reviews of an export (see TRANSLATION_RECORD) into this database."""
+    from django.apps import apps
+
+    for record in records:
+        fields = record["fields"]
+        label, *key = fields["item"]
+        model = apps.get_model(label)
+        item = model._default_manager.get_by_natural_key(*key)
+        reviewer = fields["reviewed_by"]
+        Translation.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=item.pk,
+            language=fields["language"],
+            defaults={
+                "status": fields["status"],
+                "reviewed_by": Reviewer.objects.get_by_natural_key(*reviewer) if reviewer else None,
+                "reviewed_on": fields["reviewed_on"],
+                "source_version": fields["source_version"],
+                "sources": fields["sources"],
+            },
+        )
 
 
 def meta(request, moment):

@@ -41,11 +41,14 @@ class Command(BaseCommand):
             raise CommandError(f"Not an export: {error}") from None
         if head.get("format_version") != export.FORMAT_VERSION:
             raise CommandError(f"Unsupported export format {head.get('format_version')!r}.")
+        translations = [r for r in records if r.get("model") == export.TRANSLATION_RECORD]
+        records = [r for r in records if r.get("model") != export.TRANSLATION_RECORD]
         with tempfile.TemporaryDirectory() as directory:
             fixture = Path(directory) / "export.json"
             fixture.write_text(export.json.dumps(records, ensure_ascii=False), encoding="utf-8")
             with transaction.atomic():
                 call_command("loaddata", str(fixture), verbosity=0)
+                export.restore_translations(translations)
         if verbosity:
             self.stdout.write(
                 f"Loaded {len(records)} records from {head.get('source')}. "
