@@ -11,7 +11,6 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import CharField, Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -470,33 +469,21 @@ def a_to_z(request):
         }
         for alias in Alias.objects.published().select_related("condition")
     ]
-    # The other kinds' names and slugs in one query (a UNION), so a new kind costs none.
-    kinds = {
-        "mechanism": ("How nerves are damaged", "conditions:mechanism-detail"),
-        "symptom": ("Symptom", "conditions:symptom-detail"),
-        "treatment": ("Treatment", "conditions:treatment-detail"),
-        "glossary": ("What a word means", "conditions:glossary-term"),
-    }
-    named = [
-        model.objects.published()
-        .order_by()
-        .values_list("name", "slug", Value(kind, output_field=CharField()))
-        for model, kind in (
-            (Mechanism, "mechanism"),
-            (Symptom, "symptom"),
-            (Treatment, "treatment"),
-        )
-    ]
-    named.append(
-        GlossaryTerm.objects.published()
-        .order_by()
-        .values_list("term", "slug", Value("glossary", output_field=CharField()))
+    # One query per kind: a UNION cannot order or fall back across translated columns.
+    kinds = (
+        (Mechanism.objects.only("slug", "name"), gettext("How nerves are damaged")),
+        (Symptom.objects.only("slug", "name"), gettext("Symptom")),
+        (Treatment.objects.only("slug", "name"), gettext("Treatment")),
     )
-    for name, slug, kind in named[0].union(*named[1:], all=True):
-        label, url_name = kinds[kind]
-        entries.append(
-            {"name": name, "url": reverse(url_name, kwargs={"slug": slug}), "kind": gettext(label)}
-        )
+    for items, label in kinds:
+        entries += [
+            {"name": item.name, "url": item.get_absolute_url(), "kind": label}
+            for item in items.published()
+        ]
+    entries += [
+        {"name": term.term, "url": term.get_absolute_url(), "kind": gettext("What a word means")}
+        for term in GlossaryTerm.objects.published().only("slug", "term")
+    ]
     letters = by_letter(entries, lambda entry: entry["name"])
     return render(request, "conditions/a_to_z.html", {"letters": letters})
 

@@ -9,6 +9,7 @@ workflow fields), its many-to-many choices, and the rows edited with it (its inl
 import difflib
 import re
 
+from django.conf import settings
 from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -32,13 +33,26 @@ def word_diff(old, new):
 
 
 def _content_fields(model, exclude=()):
+    # A translated field's default-language column (summary_en) holds the same text as the
+    # field itself (summary): it is compared once, under the field's own name.
+    default_columns = {f"{name}_{settings.LANGUAGE_CODE}" for name in _translated_names(model)}
     return [
         field
         for field in model._meta.concrete_fields
         if not field.primary_key
         and field.name not in exclude
+        and field.name not in default_columns
         and field.name not in getattr(model, "WORKFLOW_FIELDS", ())
     ]
+
+
+def _translated_names(model):
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return translator.get_options_for_model(model).fields
+    except NotRegistered:
+        return ()
 
 
 def _parent_link(child_model, parent_model):
@@ -61,7 +75,11 @@ def _identity(child_model, parent_link):
 
 
 def _values(obj, fields):
-    return {field.attname: field.value_to_string(obj) for field in fields}
+    # An empty translated column is NULL until written and "" once a form saved it: the same.
+    return {
+        field.attname: "" if field.value_from_object(obj) is None else field.value_to_string(obj)
+        for field in fields
+    }
 
 
 def _child_model(model, related_name):

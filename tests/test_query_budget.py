@@ -29,7 +29,7 @@ PAGES = {
     "mechanism": (lambda c: c["mechanism"].get_absolute_url(), 3),
     "symptoms": (lambda c: "/symptoms/", 1),
     "symptom": (lambda c: c["symptom"].get_absolute_url(), 2),
-    "a-z": (lambda c: "/a-z/", 4),
+    "a-z": (lambda c: "/a-z/", 6),
     "search": (lambda c: "/search/?q=condition", 8),
     "glossary": (lambda c: "/glossary/", 1),
     "glossary-term": (lambda c: c["term"].get_absolute_url(), 1),

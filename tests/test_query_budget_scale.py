@@ -23,7 +23,7 @@ BUDGETS = {
     "mechanism": 4,  # its public history included, as on every page
     "symptoms": 1,
     "symptom": 3,
-    "a-z": 4,
+    "a-z": 6,
     "search page": 8,
     "sitemap": 8,  # the glossary sitemap: a count and its page
     "API conditions": 9,
