@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.csp import CSP, build_policy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -441,6 +442,8 @@ def compare(request):
         return render(request, "conditions/compare.html", context, status=400)
     context.update(
         conditions=conditions,
+        # "A, B and C" in the reader's language, for the title and heading.
+        names=get_text_list([c.name for c in conditions], gettext("and")),
         rows=comparisons.rows(conditions),
         curated_match=comparisons.curated_for(c.slug for c in conditions),
     )

@@ -55,7 +55,7 @@ def test_spanish_when_asked(client, lupus, url, headers):
     assert body["name"] == "Lupus eritematoso"
     assert body["url"] == "http://testserver/es/conditions/lupus-eritematoso/"
     assert body["other_languages"][0]["url"] == "http://testserver/conditions/lupus/"
-    assert body["sections"][0]["heading"] == "Resumen"
+    assert body["sections"][0]["heading"] == "Qué es"
 
 
 def test_lang_wins_over_accept_language(client, lupus):
