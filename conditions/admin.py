@@ -132,8 +132,19 @@ class ConditionAdmin(EditorialAdmin):
         return ", ".join(code.code for code in condition.codes.all())
 
 
+class ConditionCountColumn:
+    """A changelist column: how many conditions link to the item (its `condition_links`)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
+
+    @admin.display(description="Conditions", ordering="condition_total")
+    def condition_count(self, item):
+        return item.condition_total
+
+
 @admin.register(Mechanism)
-class MechanismAdmin(EditorialAdmin):
+class MechanismAdmin(ConditionCountColumn, EditorialAdmin):
     list_display = [
         "name",
         "status",
@@ -155,16 +166,9 @@ class MechanismAdmin(EditorialAdmin):
         ("Editorial", {"fields": EDITORIAL_FIELDS}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
-
-    @admin.display(description="Conditions", ordering="condition_total")
-    def condition_count(self, mechanism):
-        return mechanism.condition_total
-
 
 @admin.register(Treatment)
-class TreatmentAdmin(EditorialAdmin):
+class TreatmentAdmin(ConditionCountColumn, EditorialAdmin):
     list_display = [
         "name",
         "kind",
@@ -186,13 +190,6 @@ class TreatmentAdmin(EditorialAdmin):
         ("Links", {"fields": ["references"]}),
         ("Editorial", {"fields": EDITORIAL_FIELDS}),
     ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(condition_total=Count("condition_links"))
-
-    @admin.display(description="Conditions", ordering="condition_total")
-    def condition_count(self, treatment):
-        return treatment.condition_total
 
 
 @admin.register(Symptom)
