@@ -57,6 +57,9 @@ def wait_until_up(url, seconds=120):
     raise SystemExit(f"The site did not answer at {url} within {seconds} s.")
 
 
+ATTEMPTS = 3
+
+
 def run_lighthouse(url, output):
     chromium = next((path for path in CHROMIUM_CANDIDATES if shutil.which(path)), None)
     if chromium is None:
@@ -71,7 +74,18 @@ def run_lighthouse(url, output):
         "--only-categories=" + ",".join(CATEGORIES),
     ]
     env = {**os.environ, "CHROME_PATH": chromium}
-    subprocess.run(command, check=True, timeout=RUN_TIMEOUT, env=env, stdout=subprocess.DEVNULL)
+    # Lighthouse sometimes loses its trace of a page load (NO_NAVSTART) and asks to be run
+    # again: a run that fails is tried twice more before it counts as a failure.
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            subprocess.run(
+                command, check=True, timeout=RUN_TIMEOUT, env=env, stdout=subprocess.DEVNULL
+            )
+            break
+        except subprocess.CalledProcessError:
+            if attempt == ATTEMPTS:
+                raise
+            print(f"Lighthouse failed on {url}; running it again ({attempt + 1}/{ATTEMPTS}).")
     return json.loads(output.read_text())
 
 
