@@ -72,6 +72,12 @@ def load_translations(directory, language, overwrite=False):
                 for field, value in fields.items()
                 if field in translated and isinstance(value, str)
             }
+            # Only what differs: reloading unchanged files changes (and logs) nothing.
+            values = {
+                attname: value
+                for attname, value in values.items()
+                if (getattr(item, attname) or "") != value
+            }
             if not values:
                 continue
             # Not a change of the English item: its version (and history) stay as they are.
@@ -88,15 +94,18 @@ def load_translations(directory, language, overwrite=False):
             messages.append(f"aliases.json: no condition “{slug}”; skipped.")
             continue
         for alias in aliases:
-            Alias.objects.update_or_create(
-                condition=condition,
-                name=alias["name"],
-                language=language,
-                defaults={
-                    "is_abbreviation": bool(alias.get("is_abbreviation")),
-                    "is_subtype": bool(alias.get("is_subtype")),
-                },
+            flags = {
+                "is_abbreviation": bool(alias.get("is_abbreviation")),
+                "is_subtype": bool(alias.get("is_subtype")),
+            }
+            row, created = Alias.objects.get_or_create(
+                condition=condition, name=alias["name"], language=language, defaults=flags
             )
+            # Saved only when it differs: an unchanged alias is no change of its condition.
+            if not created and any(getattr(row, key) != value for key, value in flags.items()):
+                for key, value in flags.items():
+                    setattr(row, key, value)
+                row.save()
     for pair, note in _read(directory, "condition_mechanisms.json").items():
         condition_slug, _, mechanism_slug = pair.partition("/")
         links = ConditionMechanism.objects.filter(
