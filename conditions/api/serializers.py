@@ -1,6 +1,6 @@
 """JSON shapes of the published content. Nested lists come from prefetches (see views.py)."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
@@ -490,8 +490,13 @@ class ChangeSerializer(serializers.Serializer):
     def get_url(self, change) -> str:
         return self.context["request"].build_absolute_uri(change.page_path)
 
-    def get_api_url(self, change) -> str:
-        path = reverse(f"api:{change.item_type}-detail", kwargs={"slug": change.slug})
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_api_url(self, change):
+        # Glossary terms have a page but no API record of their own.
+        try:
+            path = reverse(f"api:{change.item_type}-detail", kwargs={"slug": change.slug})
+        except NoReverseMatch:
+            return None
         return self.context["request"].build_absolute_uri(path)
 
 
