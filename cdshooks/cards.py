@@ -16,6 +16,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from conditions.api.lookup import LANGUAGES, CodeQuery, find_conditions
 from conditions.models import CODE_PATTERNS, CodeSystem, normalise_code
+from ops.origin import absolute_url
 
 SERVICE_ID = "nerve-health-education"
 HOOK = "patient-view"
@@ -152,8 +153,8 @@ def _cards(request, resources, language):
     chosen = [condition for _, condition in sorted(best.values(), key=lambda pair: pair[0])]
     source = {
         "label": settings.SITE_NAME,
-        "url": request.build_absolute_uri("/"),
-        "topic": {"system": request.build_absolute_uri("/cds-services"), "code": "education"},
+        "url": absolute_url("/"),
+        "topic": {"system": absolute_url("/cds-services"), "code": "education"},
     }
     return [
         {
@@ -165,7 +166,7 @@ def _cards(request, resources, language):
             "links": [
                 {
                     "label": (gettext("Read about %(name)s") % {"name": condition.name})[:140],
-                    "url": request.build_absolute_uri(condition.get_absolute_url()),
+                    "url": absolute_url(condition.get_absolute_url()),
                     "type": "absolute",
                 }
             ],

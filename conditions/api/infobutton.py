@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, rfc3339_date
 from django.utils.html import format_html
 
 from editorial.markdown import render_markdown
+from ops.origin import absolute_url
 
 from .lookup import (
     INFOBUTTON_CODE,
@@ -55,7 +56,7 @@ class InfobuttonFeed(Atom1Feed):
 
 
 def entry_link(request, condition, recipient):
-    url = request.build_absolute_uri(condition.get_absolute_url())
+    url = absolute_url(condition.get_absolute_url())
     return f"{url}#{PROVIDER_SECTION}" if recipient == Recipient.PROVIDER else url
 
 
@@ -88,14 +89,14 @@ def build_feed(request, query, conditions):
     updated = [condition.updated for condition in conditions]
     feed = InfobuttonFeed(
         title=settings.SITE_NAME,
-        link=request.build_absolute_uri("/"),
+        link=absolute_url("/"),
         description="",
         subtitle=f"Conditions matching {asked}",
         language=query.language,
-        feed_url=request.build_absolute_uri(),
-        feed_guid=request.build_absolute_uri(),
+        feed_url=absolute_url(request.get_full_path()),
+        feed_guid=absolute_url(request.get_full_path()),
         author_name=settings.SITE_NAME,
-        author_link=request.build_absolute_uri("/"),
+        author_link=absolute_url("/"),
         feed_copyright=settings.CONTENT_RIGHTS,
         coded_categories=[
             *(
@@ -109,7 +110,7 @@ def build_feed(request, query, conditions):
         ],
     )
     for condition in conditions:
-        page = request.build_absolute_uri(condition.get_absolute_url())
+        page = absolute_url(condition.get_absolute_url())
         feed.add_item(
             title=condition.name,
             link=entry_link(request, condition, query.recipient),

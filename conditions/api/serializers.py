@@ -56,8 +56,6 @@ class OtherLanguagesField(serializers.ReadOnlyField):
         super().__init__(source="*", **kwargs)
 
     def to_representation(self, item):
-        request = self.context.get("request")
-        absolute = request.build_absolute_uri if request else str
         others = []
         for entry in alternates_for(item):
             if entry["exists"] and not entry["current"]:
@@ -67,8 +65,8 @@ class OtherLanguagesField(serializers.ReadOnlyField):
                 others.append(
                     {
                         "lang": entry["code"],
-                        "url": absolute(entry["url"]),
-                        "api_url": absolute(f"{record}?lang={entry['code']}"),
+                        "url": absolute_url(entry["url"]),
+                        "api_url": absolute_url(f"{record}?lang={entry['code']}"),
                     }
                 )
         return others
@@ -488,7 +486,7 @@ class ChangeSerializer(serializers.Serializer):
         return f"c{change.pk}"
 
     def get_url(self, change) -> str:
-        return self.context["request"].build_absolute_uri(change.page_path)
+        return absolute_url(change.page_path)
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_api_url(self, change):
@@ -497,7 +495,7 @@ class ChangeSerializer(serializers.Serializer):
             path = reverse(f"api:{change.item_type}-detail", kwargs={"slug": change.slug})
         except NoReverseMatch:
             return None
-        return self.context["request"].build_absolute_uri(path)
+        return absolute_url(path)
 
 
 class ChangesPageSerializer(serializers.Serializer):

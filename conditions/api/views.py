@@ -48,6 +48,7 @@ from conditions.pagination import (
     page_size,
 )
 from conditions.views import compared_conditions
+from ops.origin import absolute_url
 from ops.proxies import client_ip
 from sitecache.pages import cache_public_page
 
@@ -624,7 +625,7 @@ class ChangesView(APIView):
             query = {"since": next_cursor}
             if "page_size" in request.query_params:
                 query["page_size"] = size
-            next_url = request.build_absolute_uri(f"{request.path}?{urlencode(query)}")
+            next_url = absolute_url(f"{request.path}?{urlencode(query)}")
         return Response(
             {
                 "count": len(rows),
